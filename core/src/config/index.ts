@@ -1,0 +1,1 @@
+export { EnvError, type EnvIssue, readEnv, type ServiceEnv, serviceEnv, UrlVar } from "./env";

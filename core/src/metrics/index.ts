@@ -1,0 +1,1 @@
+export { createMetrics, METRIC_PREFIX, type MetricsOptions, type ServiceMetrics } from "./metrics";
