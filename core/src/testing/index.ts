@@ -1,0 +1,6 @@
+export {
+  type RequireServerOptions,
+  requireServer,
+  type ServerAvailability,
+  ServerUnavailableError,
+} from "./require-server";
