@@ -63,5 +63,9 @@ export const serviceEnv = Type.Object({
   SHUTDOWN_TIMEOUT_MS: Type.Integer({ minimum: 0, default: 10_000 }),
   HEARTBEAT_INTERVAL_MS: Type.Integer({ minimum: 100, default: 3_000 }),
   INSTANCE_TTL_MS: Type.Integer({ minimum: 500, default: 10_000 }),
+  SERVICE_TOKEN: Type.String({
+    minLength: 32,
+    description: "Shared secret services present to each other (registry writes). `bun start` generates one.",
+  }),
 });
 export type ServiceEnv = Static<typeof serviceEnv>;

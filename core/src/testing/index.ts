@@ -4,3 +4,5 @@ export {
   type ServerAvailability,
   ServerUnavailableError,
 } from "./require-server";
+export { waitFor } from "./wait-for";
+export { testPlatformDeps, testServiceToken } from "./platform-deps";

@@ -1,0 +1,361 @@
+import { openapi } from "@elysiajs/openapi";
+import { Elysia, t } from "elysia";
+import { createLogger, type Logger } from "../log";
+import { createMetrics, type ServiceMetrics } from "../metrics";
+import { type CheckResult, checkReadiness, type ReadinessCheck } from "./health";
+import { type FieldError, isHttpMappable, problem, problemResponse } from "./problem";
+import { acceptId } from "./request-id";
+
+/** Where the service's infrastructure lives. */
+export type InfraMode = "embedded" | "real";
+
+/** What a service does once it is ready and before it stops (registration, consumers, relays). */
+export interface Attachment {
+  /** Called once the service is listening and its readiness checks pass. */
+  onReady?(service: ServiceInfo): Promise<void> | void;
+  /** Called first when stopping, before the server stops accepting (deregistration goes here). */
+  onDrain?(): Promise<void> | void;
+  /** Called while stopping, after in-flight requests drained, in reverse order of attachment. */
+  onStop?(): Promise<void> | void;
+}
+
+export interface ServiceOptions {
+  name: string;
+  version: string;
+  port: number;
+  /** Interface to listen on. Defaults to `0.0.0.0`. */
+  host?: string;
+  /** The URL other services use to reach this instance. Defaults to `http://127.0.0.1:<port>`. */
+  publicUrl?: string;
+  /** Defaults to `<name>-<12 random hex>`. */
+  instanceId?: string;
+  infra: InfraMode;
+  description?: string;
+  /** Defaults to a JSON logger at `info` with the service name on every line. */
+  logger?: Logger;
+  /** Named readiness checks (database, key-value store, bus). Each is bounded by `checkTimeoutMs`. */
+  checks?: Record<string, ReadinessCheck>;
+  /** Defaults to 2 s. */
+  checkTimeoutMs?: number;
+  /** Largest request body accepted. Defaults to 1 MiB. */
+  bodyLimitBytes?: number;
+  /** How long `stop()` waits for in-flight requests. Defaults to 10 s. */
+  shutdownTimeoutMs?: number;
+  /** Seconds an idle or slow connection may stay open. Defaults to 30. */
+  idleTimeoutSeconds?: number;
+  /** Attachments run in order on ready and in reverse on stop. */
+  attachments?: Attachment[];
+  /** Clock for `/ops/info` and durations. Defaults to `Date.now`. */
+  now?: () => number;
+}
+
+/** The identity of a running instance, as `/ops/info` reports it. */
+export interface ServiceInfo {
+  name: string;
+  version: string;
+  instanceId: string;
+  url: string;
+  infra: InfraMode;
+  startedAt: string;
+}
+
+interface RequestMeta {
+  requestId: string;
+  correlationId: string;
+  started: number;
+}
+
+const infoSchema = t.Object({
+  name: t.String(),
+  version: t.String(),
+  instanceId: t.String(),
+  url: t.String(),
+  infra: t.Union([t.Literal("embedded"), t.Literal("real")]),
+  startedAt: t.String({ format: "date-time" }),
+  uptimeSeconds: t.Number(),
+  pid: t.Integer(),
+  runtime: t.String(),
+});
+
+const checkSchema = t.Object({
+  status: t.Union([t.Literal("up"), t.Literal("down")]),
+  durationMs: t.Number(),
+  error: t.Optional(t.String()),
+});
+
+const readySchema = t.Object({
+  status: t.Union([t.Literal("ready"), t.Literal("not_ready")]),
+  reason: t.Optional(t.String()),
+  checks: t.Record(t.String(), checkSchema),
+});
+
+/** JSON schema for problem+json, for route `response` maps. */
+export const ProblemSchema = t.Object(
+  {
+    type: t.String(),
+    title: t.String(),
+    status: t.Integer(),
+    detail: t.Optional(t.String()),
+    code: t.String(),
+    requestId: t.Optional(t.String()),
+    errors: t.Optional(t.Array(t.Object({ pointer: t.String(), detail: t.String() }))),
+  },
+  { additionalProperties: true },
+);
+
+function validationErrors(error: unknown, part: string): FieldError[] {
+  const all = (error as { all?: Array<{ path?: string; message?: string; summary?: string }> }).all ?? [];
+  const seen = new Set<string>();
+  const out: FieldError[] = [];
+  for (const e of all) {
+    const pointer = `/${part}${e.path ?? ""}`;
+    const detail = e.summary ?? e.message ?? "is invalid";
+    const key = `${pointer} ${detail}`;
+    if (!seen.has(key)) out.push({ pointer, detail }) && seen.add(key);
+  }
+  return out;
+}
+
+/**
+ * Creates an Elysia app with the operational surface every Diana service shares — OpenAPI at
+ * `/openapi` and `/docs`, `/health/live`, `/health/ready`, `/metrics`, `/ops/info`, request and
+ * correlation ids, JSON logs, problem+json errors, a body limit — plus a lifecycle that registers
+ * once ready and shuts down gracefully.
+ *
+ * @example
+ * const service = createService({ name: "trading", version: "0.1.0", port: 8000, infra: "embedded" });
+ * const app = service.app.get("/orders", () => []);
+ * await service.start();
+ */
+export function createService(options: ServiceOptions) {
+  const now = options.now ?? Date.now;
+  const instanceId = options.instanceId ?? `${options.name}-${Bun.randomUUIDv7().replaceAll("-", "").slice(-12)}`;
+  const bodyLimit = options.bodyLimitBytes ?? 1024 * 1024;
+  const checkTimeoutMs = options.checkTimeoutMs ?? 2_000;
+  const shutdownTimeoutMs = options.shutdownTimeoutMs ?? 10_000;
+  const log = (options.logger ?? createLogger()).child({ service: options.name, instanceId });
+  const metrics: ServiceMetrics = createMetrics({ service: options.name });
+  const checks = new Map<string, ReadinessCheck>(Object.entries(options.checks ?? {}));
+  const attachments: Attachment[] = [...(options.attachments ?? [])];
+  const startedAt = now();
+  const info: ServiceInfo = {
+    name: options.name,
+    version: options.version,
+    instanceId,
+    url: options.publicUrl ?? `http://127.0.0.1:${options.port}`,
+    infra: options.infra,
+    startedAt: new Date(startedAt).toISOString(),
+  };
+  const requests = new WeakMap<Request, RequestMeta>();
+  let stopping: string | undefined;
+
+  const metaOf = (request: Request): RequestMeta => {
+    let meta = requests.get(request);
+    if (!meta) {
+      meta = {
+        requestId: acceptId(request.headers.get("x-request-id")),
+        correlationId: "",
+        started: performance.now(),
+      };
+      meta.correlationId = acceptId(request.headers.get("x-correlation-id"), () => meta!.requestId);
+      requests.set(request, meta);
+    }
+    return meta;
+  };
+
+  const app = new Elysia({
+    name: `diana:${options.name}`,
+    serve: { maxRequestBodySize: bodyLimit, idleTimeout: options.idleTimeoutSeconds ?? 30 },
+  })
+    .use(
+      openapi({
+        path: "/docs",
+        specPath: "/openapi",
+        documentation: {
+          info: { title: `Diana ${options.name}`, version: options.version, description: options.description },
+        },
+        exclude: { paths: ["/docs", "/openapi"] },
+      }),
+    )
+    .onRequest(({ request, set }) => {
+      const meta = metaOf(request);
+      set.headers["x-request-id"] = meta.requestId;
+      set.headers["x-correlation-id"] = meta.correlationId;
+      const length = Number(request.headers.get("content-length") ?? 0);
+      if (length > bodyLimit) {
+        return problemResponse(
+          problem(413, "BODY_TOO_LARGE", `request body is ${length} bytes; the limit is ${bodyLimit}`, {
+            requestId: meta.requestId,
+          }),
+          { "x-request-id": meta.requestId },
+        );
+      }
+    })
+    .resolve({ as: "global" }, ({ request }) => {
+      const meta = metaOf(request);
+      return {
+        requestId: meta.requestId,
+        correlationId: meta.correlationId,
+        log: log.child({ requestId: meta.requestId, correlationId: meta.correlationId }),
+      };
+    })
+    .onError({ as: "global" }, ({ code, error, request, path }) => {
+      const { requestId, correlationId } = metaOf(request);
+      const headers = { "x-request-id": requestId, "x-correlation-id": correlationId };
+      const extra = { requestId, instance: path };
+      if (code === "VALIDATION") {
+        const part = (error as { type?: string }).type ?? "body";
+        if (part === "response") {
+          log.error("response failed its schema", { requestId, path, error: String(error.message).slice(0, 500) });
+          return problemResponse(problem(500, "INTERNAL", "the server produced an invalid response", extra), headers);
+        }
+        const errors = validationErrors(error, part);
+        return problemResponse(problem(400, "VALIDATION_FAILED", `the request ${part} is invalid`, { ...extra, errors }), headers);
+      }
+      if (code === "NOT_FOUND") return problemResponse(problem(404, "NOT_FOUND", `no route for ${request.method} ${path}`, extra), headers);
+      if (code === "PARSE") return problemResponse(problem(400, "MALFORMED_BODY", "the request body could not be parsed", extra), headers);
+      if (isHttpMappable(error)) {
+        if (error.status >= 500) log.error(error.message, { requestId, code: error.code, error });
+        return problemResponse(problem(error.status, error.code, error.message, extra), { ...headers, ...error.headers });
+      }
+      const status = typeof (error as { status?: unknown }).status === "number" ? (error as { status: number }).status : 500;
+      if (status < 500) {
+        return problemResponse(problem(status, "BAD_REQUEST", (error as Error).message ?? "bad request", extra), headers);
+      }
+      log.error("unhandled error", { requestId, path, error, stack: (error as Error).stack });
+      return problemResponse(problem(500, "INTERNAL", "an unexpected error occurred; the request id identifies it in the logs", extra), headers);
+    })
+    .onAfterResponse({ as: "global" }, ({ request, route, set, responseValue }) => {
+      const meta = requests.get(request);
+      if (!meta) return;
+      const status = responseValue instanceof Response ? responseValue.status : typeof set.status === "number" ? set.status : 200;
+      const seconds = (performance.now() - meta.started) / 1000;
+      const template = route || "unmatched";
+      metrics.httpDuration.observe({ route: template, method: request.method, status: String(status) }, seconds);
+      log.debug("request", {
+        requestId: meta.requestId,
+        correlationId: meta.correlationId,
+        method: request.method,
+        route: template,
+        status,
+        durationMs: Math.round(seconds * 1e4) / 10,
+      });
+    })
+    .get("/health/live", () => ({ status: "live" as const }), {
+      response: t.Object({ status: t.Literal("live") }),
+      detail: { tags: ["health"], summary: "The process is up" },
+    })
+    .get(
+      "/health/ready",
+      async ({ set }) => {
+        const report = await checkReadiness(checks, checkTimeoutMs, stopping);
+        if (report.status !== "ready") set.status = 503;
+        return report;
+      },
+      {
+        response: { 200: readySchema, 503: readySchema },
+        detail: { tags: ["health"], summary: "Every dependency answers; 503 with per-check detail when not" },
+      },
+    )
+    .get(
+      "/metrics",
+      async ({ set }) => {
+        set.headers["content-type"] = metrics.registry.contentType;
+        return metrics.render();
+      },
+      { response: t.String(), detail: { tags: ["ops"], summary: "Prometheus metrics" } },
+    )
+    .get("/ops/info", () => ({ ...info, uptimeSeconds: Math.round((now() - startedAt) / 1000), pid: process.pid, runtime: `bun ${Bun.version}` }), {
+      response: infoSchema,
+      detail: { tags: ["ops"], summary: "Name, version, instance id, start time and infrastructure mode" },
+    });
+
+  let server: ReturnType<typeof Bun.serve> | undefined;
+  let readyLoop: Promise<void> | undefined;
+  let readyResolve: () => void = () => {};
+  const ready = new Promise<void>((resolve) => {
+    readyResolve = resolve;
+  });
+
+  async function waitUntilReady(): Promise<void> {
+    let delay = 100;
+    let lastDown = "";
+    while (!stopping) {
+      const report = await checkReadiness(checks, checkTimeoutMs);
+      if (report.status === "ready") break;
+      const down = Object.entries(report.checks)
+        .filter(([, r]: [string, CheckResult]) => r.status === "down")
+        .map(([n, r]) => `${n}: ${r.error}`)
+        .join("; ");
+      if (down !== lastDown) log.warn("not ready yet", { down });
+      lastDown = down;
+      await Bun.sleep(delay);
+      delay = Math.min(delay * 2, 2_000);
+    }
+    if (stopping) return;
+    for (const a of attachments) await a.onReady?.(info);
+    log.info("ready", { url: info.url });
+    readyResolve();
+  }
+
+  return {
+    app,
+    info,
+    log,
+    metrics,
+    /** Resolves once listening, ready, and every attachment's `onReady` has run. */
+    ready,
+    /** Adds a readiness check (e.g. the bus once connected). */
+    addCheck(name: string, check: ReadinessCheck) {
+      checks.set(name, check);
+    },
+    /** Adds work to run on ready and on stop. Must be called before `start()`. */
+    attach(attachment: Attachment) {
+      attachments.push(attachment);
+    },
+    /** Starts listening, then registers once readiness passes (in the background). */
+    async start(): Promise<ServiceInfo> {
+      if (server) return info;
+      app.listen({ port: options.port, hostname: options.host ?? "0.0.0.0" });
+      server = app.server ?? undefined;
+      log.info("listening", { port: options.port });
+      readyLoop = waitUntilReady().catch((e) => log.error("failed to become ready", { error: e }));
+      return info;
+    },
+    /**
+     * Stops gracefully: readiness turns 503, attachments stop (deregistration first), the server
+     * stops accepting and drains in-flight requests up to `shutdownTimeoutMs`, then closes.
+     */
+    async stop(reason = "shutdown"): Promise<void> {
+      if (stopping) return;
+      stopping = reason;
+      log.info("stopping", { reason });
+      await readyLoop;
+      for (const a of attachments) {
+        try {
+          await a.onDrain?.();
+        } catch (e) {
+          log.warn("error while draining", { error: e });
+        }
+      }
+      if (server) {
+        const drained = server.stop(false).then(() => true);
+        const timedOut = Bun.sleep(shutdownTimeoutMs).then(() => false);
+        if (!(await Promise.race([drained, timedOut]))) {
+          log.warn("in-flight requests did not finish in time; closing them", { shutdownTimeoutMs });
+          await server.stop(true);
+        }
+      }
+      for (const a of [...attachments].reverse()) {
+        try {
+          await a.onStop?.();
+        } catch (e) {
+          log.error("error while stopping", { error: e });
+        }
+      }
+      log.info("stopped");
+    },
+  };
+}
+
+export type Service = ReturnType<typeof createService>;

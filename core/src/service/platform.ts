@@ -1,0 +1,62 @@
+import type { Logger } from "../log";
+import { type RegistryClient, registration } from "../registry";
+import { type Attachment, createService, type InfraMode } from "./create-service";
+import type { ReadinessCheck } from "./health";
+
+/** What every Diana service gets from its deployable: identity, infrastructure, registry. */
+export interface PlatformDeps {
+  infra: InfraMode;
+  logger: Logger;
+  port: number;
+  /** Interface to listen on. */
+  host: string;
+  /** Host other services use to reach this instance. */
+  publicHost: string;
+  serviceToken: string;
+  registry: RegistryClient;
+  heartbeatIntervalMs: number;
+  instanceTtlMs: number;
+  shutdownTimeoutMs: number;
+  /** Readiness checks of the deployable's own connections (database, key-value store). */
+  checks?: Record<string, ReadinessCheck>;
+  /** Closers of the deployable's connections, run last on stop. */
+  attachments?: Attachment[];
+}
+
+export interface ServiceMeta {
+  name: string;
+  version: string;
+  description: string;
+}
+
+/**
+ * `createService` wired the way every Diana service runs: registration with heartbeats once ready,
+ * registration events in the log, the deployable's checks and closers.
+ *
+ * @example
+ * const service = createPlatformService({ name: "trading", version, description }, deps);
+ */
+export function createPlatformService(meta: ServiceMeta, deps: PlatformDeps) {
+  const service = createService({
+    ...meta,
+    port: deps.port,
+    host: deps.host,
+    publicUrl: `http://${deps.publicHost}:${deps.port}`,
+    infra: deps.infra,
+    logger: deps.logger,
+    checks: deps.checks,
+    shutdownTimeoutMs: deps.shutdownTimeoutMs,
+    attachments: deps.attachments,
+  });
+  service.attach(
+    registration(deps.registry, {
+      heartbeatIntervalMs: deps.heartbeatIntervalMs,
+      ttlMs: deps.instanceTtlMs,
+      onEvent: (e) =>
+        e.type === "heartbeat-failed"
+          ? service.log.warn("registry heartbeat failed", { error: e.error })
+          : service.log.info(`registry: ${e.type}`),
+    }),
+  );
+  return service;
+}

@@ -1,0 +1,2 @@
+/** binance's public contract: its events (none yet) and the app type for typed clients. */
+export type { BinanceApp } from "./app";

@@ -1,0 +1,2 @@
+/** config's public contract: its events (none yet) and the app type for typed clients. */
+export type { ConfigApp } from "./app";

@@ -1,0 +1,2 @@
+/** dashboard's public contract: its events (none yet) and the app type for typed clients. */
+export type { DashboardApp } from "./app";

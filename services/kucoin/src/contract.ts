@@ -1,0 +1,2 @@
+/** kucoin's public contract: its events (none yet) and the app type for typed clients. */
+export type { KucoinApp } from "./app";

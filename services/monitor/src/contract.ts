@@ -1,0 +1,2 @@
+/** monitor's public contract: its events (none yet) and the app type for typed clients. */
+export type { MonitorApp } from "./app";

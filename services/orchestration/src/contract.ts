@@ -1,0 +1,2 @@
+/** orchestration's public contract: its events (none yet) and the app type for typed clients. */
+export type { OrchestrationApp } from "./app";

@@ -1,0 +1,34 @@
+import type { InstanceRecord } from "@diana/core/registry";
+
+export interface ServiceSummary {
+  name: string;
+  status: "healthy" | "unhealthy";
+  instances: number;
+  passing: number;
+  versions: string[];
+  /** Start time of the oldest passing instance. */
+  upSince: string | null;
+  lastHeartbeat: string | null;
+}
+
+/** Groups instances by service: healthy while at least one instance is passing. */
+export function summarise(instances: readonly InstanceRecord[]): ServiceSummary[] {
+  const byService = new Map<string, InstanceRecord[]>();
+  for (const i of instances) byService.set(i.service, [...(byService.get(i.service) ?? []), i]);
+  return [...byService]
+    .map(([name, list]) => {
+      const passing = list.filter((i) => i.status === "passing");
+      const latest = (xs: string[]) => (xs.length ? xs.reduce((a, b) => (a > b ? a : b)) : null);
+      const earliest = (xs: string[]) => (xs.length ? xs.reduce((a, b) => (a < b ? a : b)) : null);
+      return {
+        name,
+        status: passing.length > 0 ? ("healthy" as const) : ("unhealthy" as const),
+        instances: list.length,
+        passing: passing.length,
+        versions: [...new Set(list.map((i) => i.version))].sort(),
+        upSince: earliest(passing.map((i) => i.startedAt)),
+        lastHeartbeat: latest(list.map((i) => i.lastHeartbeat)),
+      };
+    })
+    .sort((a, b) => a.name.localeCompare(b.name));
+}

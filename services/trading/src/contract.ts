@@ -1,0 +1,2 @@
+/** trading's public contract: its events (none yet) and the app type for typed clients. */
+export type { TradingApp } from "./app";
