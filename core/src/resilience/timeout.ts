@@ -1,0 +1,80 @@
+import { type Clock, systemClock } from "./clock";
+import { TimeoutError } from "./errors";
+import { type Policy, type PolicyContext, toContext } from "./policy";
+
+/**
+ * - `aggressive`: abort the signal and reject at the deadline, even if the function ignores the signal.
+ * - `cooperative`: abort the signal and wait for the function to settle.
+ */
+export type TimeoutMode = "aggressive" | "cooperative";
+
+export interface TimeoutOptions {
+  /** The limit per call, in ms. Required. */
+  ms: number;
+  /** Defaults to `"aggressive"`, so callers never wait past `ms`. */
+  mode?: TimeoutMode;
+  /** Defaults to {@link systemClock}. */
+  clock?: Clock;
+}
+
+export class TimeoutPolicy implements Policy {
+  constructor(
+    readonly ms: number,
+    readonly mode: TimeoutMode,
+    private readonly clock: Clock,
+  ) {}
+
+  execute<T>(fn: (ctx: PolicyContext) => Promise<T>, ctx?: Partial<PolicyContext>): Promise<T> {
+    const outer = toContext(ctx);
+    const controller = new AbortController();
+    const onParentAbort = () => controller.abort(outer.signal.reason);
+    if (outer.signal.aborted) return Promise.reject(outer.signal.reason);
+    outer.signal.addEventListener("abort", onParentAbort, { once: true });
+    let fire!: (e: TimeoutError) => void;
+    const fired = new Promise<never>((_, reject) => {
+      fire = reject;
+    });
+    const timer = this.clock.setTimeout(() => {
+      const error = new TimeoutError(this.ms);
+      controller.abort(error);
+      fire(error);
+    }, this.ms);
+    const cleanup = () => {
+      this.clock.clearTimeout(timer);
+      outer.signal.removeEventListener("abort", onParentAbort);
+    };
+    let run: Promise<T>;
+    try {
+      run = fn({ signal: controller.signal, attempt: outer.attempt });
+    } catch (e) {
+      run = Promise.reject(e);
+    }
+    const settled = run.then(
+      (value) => {
+        cleanup();
+        return value;
+      },
+      (error) => {
+        cleanup();
+        // A function that rejects because our timer aborted it reports a TimeoutError.
+        const reason = controller.signal.reason;
+        throw reason instanceof TimeoutError ? new TimeoutError(this.ms, { cause: error }) : error;
+      },
+    );
+    if (this.mode === "cooperative") return settled;
+    fired.catch(() => {});
+    return Promise.race([settled, fired]);
+  }
+}
+
+/**
+ * Aborts calls that take longer than `ms` through their `AbortSignal`.
+ *
+ * @example
+ * const t = timeout({ ms: 2_000 });
+ * await t.execute(({ signal }) => fetch(url, { signal })); // TimeoutError (504) after 2 s
+ */
+export function timeout(options: TimeoutOptions): TimeoutPolicy {
+  if (!(options.ms > 0)) throw new RangeError("timeout: ms must be > 0");
+  return new TimeoutPolicy(options.ms, options.mode ?? "aggressive", options.clock ?? systemClock);
+}
