@@ -1,5 +1,5 @@
-import type { BreakerConfig, BreakerMode } from "./circuit-breaker-options";
 import type { BreakerStatus, CircuitBreaker, TransitionReason } from "./circuit-breaker";
+import type { BreakerConfig, BreakerMode } from "./circuit-breaker-options";
 import { type Event, EventEmitter } from "./events";
 import type { WindowStats } from "./window";
 

@@ -86,7 +86,9 @@ export class BulkheadPolicy implements Policy {
 export function bulkhead(options: BulkheadOptions = {}): BulkheadPolicy {
   const maxConcurrent = options.maxConcurrent ?? 10;
   const maxQueued = options.maxQueued ?? 0;
-  if (!(Number.isInteger(maxConcurrent) && maxConcurrent >= 1)) throw new RangeError("bulkhead: maxConcurrent must be >= 1");
-  if (!(Number.isInteger(maxQueued) && maxQueued >= 0)) throw new RangeError("bulkhead: maxQueued must be >= 0");
+  if (!(Number.isInteger(maxConcurrent) && maxConcurrent >= 1))
+    throw new RangeError("bulkhead: maxConcurrent must be >= 1");
+  if (!(Number.isInteger(maxQueued) && maxQueued >= 0))
+    throw new RangeError("bulkhead: maxQueued must be >= 0");
   return new BulkheadPolicy(maxConcurrent, maxQueued);
 }

@@ -106,7 +106,8 @@ function positive(name: string, v: number): number {
 }
 
 function positiveInt(name: string, v: number): number {
-  if (!(Number.isInteger(v) && v > 0)) throw new RangeError(`circuitBreaker: ${name} must be an integer > 0, got ${v}`);
+  if (!(Number.isInteger(v) && v > 0))
+    throw new RangeError(`circuitBreaker: ${name} must be an integer > 0, got ${v}`);
   return v;
 }
 

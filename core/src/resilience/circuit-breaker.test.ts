@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import { CircuitBreaker, circuitBreaker, type Transition } from "./circuit-breaker";
+import { type CircuitBreaker, circuitBreaker, type Transition } from "./circuit-breaker";
 import type { CircuitBreakerOptions } from "./circuit-breaker-options";
 import { BrokenCircuitError } from "./errors";
 import { FakeClock } from "./fake-clock";

@@ -1,4 +1,3 @@
-import type { Clock, TimerHandle } from "./clock";
 import {
   type BreakerConfig,
   type BreakerMode,
@@ -7,6 +6,7 @@ import {
   resolveOptions,
   sameWindow,
 } from "./circuit-breaker-options";
+import type { Clock, TimerHandle } from "./clock";
 import { BrokenCircuitError, type RejectionReason } from "./errors";
 import { type Event, EventEmitter } from "./events";
 import { type Policy, type PolicyContext, toContext } from "./policy";
@@ -255,7 +255,7 @@ export class CircuitBreaker implements Policy {
     }
     return p.then(
       (r) => {
-        this.settle(this.isResultFailure !== undefined && this.isResultFailure(r), gen, start);
+        this.settle(this.isResultFailure?.(r) === true, gen, start);
         return r;
       },
       (e) => {
@@ -337,7 +337,8 @@ export class CircuitBreaker implements Policy {
     this.timer = this.clock.setTimeout(() => {
       if (gen !== this.gen) return;
       this.timer = undefined;
-      if (this._state === "open") this.transition("half-open", { kind: "wait-elapsed", openMs: this.cfg.openMs });
+      if (this._state === "open")
+        this.transition("half-open", { kind: "wait-elapsed", openMs: this.cfg.openMs });
       else if (this._state === "half-open") {
         this.transition("open", { kind: "half-open-timeout", halfOpenMaxMs: this.cfg.halfOpenMaxMs });
       }

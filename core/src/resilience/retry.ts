@@ -1,5 +1,5 @@
-import { type Clock, sleep, systemClock } from "./clock";
 import { type Backoff, decorrelatedJitter } from "./backoff";
+import { type Clock, sleep, systemClock } from "./clock";
 import { isRetryable, RetryBudgetExceededError, retryAfterOf, TimeoutError } from "./errors";
 import { type Event, EventEmitter } from "./events";
 import { type Policy, type PolicyContext, toContext } from "./policy";
@@ -60,7 +60,11 @@ export class RetryPolicy implements Policy {
           const asked = this.honorRetryAfter ? retryAfterOf(error) : undefined;
           if (asked !== undefined) delayMs = Math.max(delayMs, asked);
           const limit =
-            attempt >= this.maxAttempts ? "attempts" : this.clock.now() + delayMs >= deadline ? "deadline" : undefined;
+            attempt >= this.maxAttempts
+              ? "attempts"
+              : this.clock.now() + delayMs >= deadline
+                ? "deadline"
+                : undefined;
           if (limit) {
             const giveUp = new RetryBudgetExceededError(attempt, limit, error);
             this.gaveUp.emit(giveUp);
@@ -87,7 +91,8 @@ export class RetryPolicy implements Policy {
 export function retry(options: RetryOptions = {}): RetryPolicy {
   const maxAttempts = options.maxAttempts ?? 3;
   const budgetMs = options.budgetMs ?? 10_000;
-  if (!(Number.isInteger(maxAttempts) && maxAttempts >= 1)) throw new RangeError("retry: maxAttempts must be >= 1");
+  if (!(Number.isInteger(maxAttempts) && maxAttempts >= 1))
+    throw new RangeError("retry: maxAttempts must be >= 1");
   if (!(budgetMs > 0)) throw new RangeError("retry: budgetMs must be > 0");
   return new RetryPolicy(
     maxAttempts,

@@ -34,6 +34,7 @@ export class TimeoutPolicy implements Policy {
     const fired = new Promise<never>((_, reject) => {
       fire = reject;
     });
+    fired.catch(() => {});
     const timer = this.clock.setTimeout(() => {
       const error = new TimeoutError(this.ms);
       controller.abort(error);
@@ -62,7 +63,6 @@ export class TimeoutPolicy implements Policy {
       },
     );
     if (this.mode === "cooperative") return settled;
-    fired.catch(() => {});
     return Promise.race([settled, fired]);
   }
 }

@@ -24,7 +24,12 @@ export type WindowOptions =
 /** The serialisable content of a window, for snapshot / restore and reconfiguration. */
 export type WindowDump =
   | { kind: "count"; outcomes: Outcome[] }
-  | { kind: "time"; bucketMs: number; head: number; buckets: Array<[calls: number, failures: number, slow: number]> };
+  | {
+      kind: "time";
+      bucketMs: number;
+      head: number;
+      buckets: Array<[calls: number, failures: number, slow: number]>;
+    };
 
 /**
  * A breaker window strategy: O(1) `record`; `calls` / `failures` / `slow` are current as of the
