@@ -1,0 +1,41 @@
+export { defineEvents, type EventCatalog } from "./catalog";
+export {
+  createEnvelope,
+  type EnvelopeDefaults,
+  EnvelopeSchema,
+  type ParsedEnvelope,
+  parseEnvelope,
+} from "./envelope";
+export {
+  BusClosedError,
+  DuplicateSubscriptionError,
+  type EventIssue,
+  InvalidEventError,
+  PublishNotConfirmedError,
+  UnknownConsumerError,
+  UnknownEventTypeError,
+  UnroutableEventError,
+} from "./errors";
+export { createInProcessBus, type InProcessBusOptions } from "./in-process";
+export { createInProcessBroker, InProcessBroker } from "./in-process-broker";
+export { type BusOptions, DEFAULT_RETRY } from "./options";
+export { topicMatches } from "./topic-match";
+export type {
+  AttemptRecord,
+  BusEvent,
+  Clock,
+  DeadLetter,
+  DeadLetterOperations,
+  DeliveryContext,
+  EventBus,
+  EventEnvelope,
+  EventHandler,
+  EventOf,
+  EventSchemas,
+  PublishInput,
+  QueueStats,
+  RetryOptions,
+  SubscribeOptions,
+  Subscription,
+  SubscriptionStats,
+} from "./types";
