@@ -14,3 +14,4 @@ export { runUntilSignal } from "./run";
 export { requireServiceToken, serviceTokenSecurity, UnauthorizedError } from "./auth";
 export { createPlatformService, type PlatformDeps, type ServiceMeta } from "./platform";
 export { platformDeps, runMain } from "./main";
+export { type Resource, resources } from "./resources";

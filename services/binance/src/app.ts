@@ -3,7 +3,7 @@ import pkg from "../package.json" with { type: "json" };
 import { DEFAULT_PORT } from "./config";
 
 export const meta = {
-  name: "binance",
+  name: "binance" as const,
   version: pkg.version,
   defaultPort: DEFAULT_PORT,
   description: "Venue connector for Binance: market data and order execution (a paper venue unless keys are set).",

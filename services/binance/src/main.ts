@@ -1,5 +1,5 @@
-import { platformDeps, runMain, runUntilSignal } from "@diana/core/service";
-import { connect, databaseAttachments } from "@diana/db";
+import { platformDeps, resources, runMain, runUntilSignal } from "@diana/core/service";
+import { connect } from "@diana/db";
 import { createApp, meta } from "./app";
 import { loadConfig } from "./config";
 
@@ -8,7 +8,7 @@ runMain(async () => {
   const deps = platformDeps(env, env.PORT);
   const db = await connect({ url: env.DATABASE_URL, dataDir: env.DIANA_DATA_DIR });
   await db.migrate(meta.name);
-  const service = createApp({ ...deps, ...databaseAttachments(db) });
+  const service = createApp({ ...deps, ...resources({ database: db }) });
   await service.start();
   runUntilSignal(service, deps.logger);
 });

@@ -3,7 +3,7 @@ import pkg from "../package.json" with { type: "json" };
 import { DEFAULT_PORT } from "./config";
 
 export const meta = {
-  name: "config",
+  name: "config" as const,
   version: pkg.version,
   defaultPort: DEFAULT_PORT,
   description: "Configuration releases per namespace: schema-checked, immutable versions, diff, rollback and audit.",

@@ -3,7 +3,7 @@ import pkg from "../package.json" with { type: "json" };
 import { DEFAULT_PORT } from "./config";
 
 export const meta = {
-  name: "dashboard",
+  name: "dashboard" as const,
   version: pkg.version,
   defaultPort: DEFAULT_PORT,
   description: "Read models built from events: positions, P&L, trade history and the equity curve.",

@@ -5,7 +5,10 @@ export const DEFAULT_PORT = 8080;
 
 export const envSchema = Type.Composite([
   serviceEnv,
-  Type.Object({ PORT: Type.Integer({ minimum: 1, maximum: 65535, default: DEFAULT_PORT }) }),
+  Type.Object({
+    PORT: Type.Integer({ minimum: 1, maximum: 65535, default: DEFAULT_PORT }),
+    CONSOLE_DIR: Type.Optional(Type.String({ description: "Built console to serve at /; defaults to console/dist." })),
+  }),
 ]);
 
 /** Reads gateway's environment once; throws an EnvError naming every bad variable. */

@@ -3,7 +3,7 @@ import pkg from "../package.json" with { type: "json" };
 import { DEFAULT_PORT } from "./config";
 
 export const meta = {
-  name: "kucoin",
+  name: "kucoin" as const,
   version: pkg.version,
   defaultPort: DEFAULT_PORT,
   description: "Venue connector for KuCoin: market data and order execution (a paper venue unless keys are set).",

@@ -3,7 +3,7 @@ import pkg from "../package.json" with { type: "json" };
 import { DEFAULT_PORT } from "./config";
 
 export const meta = {
-  name: "monitor",
+  name: "monitor" as const,
   version: pkg.version,
   defaultPort: DEFAULT_PORT,
   description: "The fleet view behind the console: breakers, DLQ depths, outbox backlogs, config drift and registry health.",

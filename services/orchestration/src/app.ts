@@ -3,7 +3,7 @@ import pkg from "../package.json" with { type: "json" };
 import { DEFAULT_PORT } from "./config";
 
 export const meta = {
-  name: "orchestration",
+  name: "orchestration" as const,
   version: pkg.version,
   defaultPort: DEFAULT_PORT,
   description: "Turns scored signals into orders: validates, locks per symbol, asks risk-guard and places the order.",

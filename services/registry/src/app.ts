@@ -6,7 +6,7 @@ import { createInstanceStore, type InstanceStoreOptions } from "./domain/instanc
 import { instanceRoutes } from "./routes/instances";
 
 export const meta = {
-  name: "registry",
+  name: "registry" as const,
   version: pkg.version,
   defaultPort: DEFAULT_PORT,
   description: "Service discovery: instances register once ready, heartbeat within a TTL and deregister on shutdown.",
@@ -20,7 +20,6 @@ export interface RegistryDeps extends PlatformDeps {
 /** Builds the registry service. No I/O until `start()`. */
 export function createApp(deps: RegistryDeps) {
   const service = createPlatformService(meta, deps);
-  service.addCheck("kv", () => deps.kv.ping());
   const app = service.app.use(instanceRoutes(createInstanceStore(deps.kv, deps.store), deps.serviceToken));
   return { ...service, app };
 }

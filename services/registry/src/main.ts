@@ -1,6 +1,6 @@
 import { connectKv } from "@diana/core/kv";
-import { platformDeps, runMain, runUntilSignal } from "@diana/core/service";
-import { connect, databaseAttachments } from "@diana/db";
+import { platformDeps, resources, runMain, runUntilSignal } from "@diana/core/service";
+import { connect } from "@diana/db";
 import { createApp, meta } from "./app";
 import { loadConfig } from "./config";
 
@@ -9,9 +9,8 @@ runMain(async () => {
   const deps = platformDeps(env, env.PORT);
   const db = await connect({ url: env.DATABASE_URL, dataDir: env.DIANA_DATA_DIR });
   await db.migrate(meta.name);
-  const kv = connectKv({ url: env.REDIS_URL, keyPrefix: "diana:" });
-  const { checks, attachments } = databaseAttachments(db);
-  const service = createApp({ ...deps, kv, checks, attachments: [...attachments, { onStop: () => kv.close() }] });
+  const kv = connectKv({ url: env.REDIS_URL, keyPrefix: env.DIANA_KV_PREFIX });
+  const service = createApp({ ...deps, kv, ...resources({ database: db, kv }) });
   await service.start();
   runUntilSignal(service, deps.logger);
 });

@@ -3,7 +3,7 @@ import pkg from "../package.json" with { type: "json" };
 import { DEFAULT_PORT } from "./config";
 
 export const meta = {
-  name: "risk-guard",
+  name: "risk-guard" as const,
   version: pkg.version,
   defaultPort: DEFAULT_PORT,
   description: "Pre-trade checks and a trading halt switch with its own recovery timer.",

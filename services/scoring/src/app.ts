@@ -3,7 +3,7 @@ import pkg from "../package.json" with { type: "json" };
 import { DEFAULT_PORT } from "./config";
 
 export const meta = {
-  name: "scoring",
+  name: "scoring" as const,
   version: pkg.version,
   defaultPort: DEFAULT_PORT,
   description: "Scores symbols from market data with weighted indicators whose weights are hot-reloaded config.",

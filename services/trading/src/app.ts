@@ -3,7 +3,7 @@ import pkg from "../package.json" with { type: "json" };
 import { DEFAULT_PORT } from "./config";
 
 export const meta = {
-  name: "trading",
+  name: "trading" as const,
   version: pkg.version,
   defaultPort: DEFAULT_PORT,
   description: "Orders: place, cancel and list; the order and its event are stored in one transaction.",

@@ -1,0 +1,43 @@
+import * as binance from "@diana/binance";
+import * as config from "@diana/config";
+import type { PlatformDeps } from "@diana/core/service";
+import * as dashboard from "@diana/dashboard";
+import * as gateway from "@diana/gateway";
+import * as kucoin from "@diana/kucoin";
+import * as monitor from "@diana/monitor";
+import * as orchestration from "@diana/orchestration";
+import * as registry from "@diana/registry";
+import * as riskGuard from "@diana/risk-guard";
+import * as scoring from "@diana/scoring";
+import * as trading from "@diana/trading";
+import type { KeyValueStore } from "@diana/core/kv";
+
+/** What the suite hands every service beyond the platform dependencies. */
+export interface SuiteDeps extends PlatformDeps {
+  kv: KeyValueStore;
+  consoleDir?: string;
+}
+
+type Started = ReturnType<typeof trading.createApp>;
+
+export interface Entry {
+  meta: { name: string; version: string; defaultPort: number; description: string };
+  create(deps: SuiteDeps): Pick<Started, "info" | "ready" | "start" | "stop" | "log">;
+}
+
+/** The eleven services, registry first so the others find it as they become ready. */
+export const catalogue: readonly Entry[] = [
+  registry,
+  config,
+  monitor,
+  gateway,
+  trading,
+  dashboard,
+  binance,
+  kucoin,
+  orchestration,
+  scoring,
+  riskGuard,
+].map((m) => ({ meta: m.meta, create: (deps: SuiteDeps) => m.createApp(deps) }));
+
+export const serviceNames = catalogue.map((e) => e.meta.name);

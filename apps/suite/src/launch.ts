@@ -1,0 +1,81 @@
+import { connectKv } from "@diana/core/kv";
+import type { Logger } from "@diana/core/log";
+import { createRegistryClient } from "@diana/core/registry";
+import type { ServiceEnv } from "@diana/core/config";
+import type { ServiceInfo } from "@diana/core/service";
+import { connect, type ServiceName } from "@diana/db";
+import { catalogue, type Entry } from "./catalogue";
+
+export interface LaunchOptions {
+  env: ServiceEnv;
+  logger: Logger;
+  /** Added to every service's default port. */
+  portOffset: number;
+  /** Services to start, in catalogue order. Defaults to all eleven. */
+  names?: readonly string[];
+  consoleDir?: string;
+  /** Called as each service becomes ready, with the milliseconds since launch. */
+  onReady?: (info: ServiceInfo, ms: number) => void;
+}
+
+export interface RunningSuite {
+  services: ServiceInfo[];
+  /** Milliseconds from launch until every service was ready. */
+  startupMs: number;
+  infra: "embedded" | "real";
+  stop(reason?: string): Promise<void>;
+}
+
+/**
+ * Starts the chosen services in this process on one shared database handle and key-value store:
+ * all listen at once, each registers once ready, and the promise resolves when every one is ready.
+ */
+export async function launchSuite(options: LaunchOptions): Promise<RunningSuite> {
+  const started = performance.now();
+  const { env, logger, portOffset } = options;
+  const entries: Entry[] = catalogue.filter((e) => !options.names || options.names.includes(e.meta.name));
+  const infra = env.DATABASE_URL || env.REDIS_URL ? "real" : "embedded";
+  const database = await connect({ url: env.DATABASE_URL, dataDir: env.DIANA_DATA_DIR });
+  const kv = connectKv({ url: env.REDIS_URL, keyPrefix: env.DIANA_KV_PREFIX });
+  try {
+    await Promise.all(entries.map((e) => database.migrate(e.meta.name as ServiceName)));
+  } catch (e) {
+    await Promise.all([database.close(), kv.close()]);
+    throw e;
+  }
+
+  const registryUrl = process.env.REGISTRY_URL ?? `http://127.0.0.1:${8021 + portOffset}`;
+  const registry = createRegistryClient({ url: registryUrl, token: env.SERVICE_TOKEN });
+  const running = entries.map((e) =>
+    e.create({
+      infra,
+      logger,
+      port: e.meta.defaultPort + portOffset,
+      host: env.HOST,
+      publicHost: env.PUBLIC_HOST,
+      serviceToken: env.SERVICE_TOKEN,
+      registry,
+      heartbeatIntervalMs: env.HEARTBEAT_INTERVAL_MS,
+      instanceTtlMs: env.INSTANCE_TTL_MS,
+      shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,
+      checks: { database: () => database.ping(), kv: () => kv.ping() },
+      kv,
+      consoleDir: options.consoleDir,
+    }),
+  );
+
+  const stop = async (reason = "shutdown") => {
+    // Gateway first (no new traffic), registry last (the others deregister from it).
+    for (const s of [...running].reverse()) await s.stop(reason);
+    await Promise.all([database.close(), kv.close()]);
+  };
+
+  try {
+    for (const s of running) await s.start();
+    await Promise.all(running.map((s) => s.ready.then(() => options.onReady?.(s.info, performance.now() - started))));
+  } catch (e) {
+    await stop("start-up failed");
+    throw e;
+  }
+  return { services: running.map((s) => s.info), startupMs: performance.now() - started, infra, stop };
+}

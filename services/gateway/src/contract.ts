@@ -1,0 +1,2 @@
+/** The gateway's public contract: the app type for typed clients. */
+export type { GatewayApp } from "./app";

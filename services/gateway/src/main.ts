@@ -1,0 +1,14 @@
+import { platformDeps, resources, runMain, runUntilSignal } from "@diana/core/service";
+import { connect } from "@diana/db";
+import { createApp, meta } from "./app";
+import { loadConfig } from "./config";
+
+runMain(async () => {
+  const env = loadConfig();
+  const deps = platformDeps(env, env.PORT);
+  const db = await connect({ url: env.DATABASE_URL, dataDir: env.DIANA_DATA_DIR });
+  await db.migrate(meta.name);
+  const service = createApp({ ...deps, ...resources({ database: db }), consoleDir: env.CONSOLE_DIR });
+  await service.start();
+  runUntilSignal(service, deps.logger);
+});
