@@ -1,0 +1,64 @@
+import type { Instance, ServiceSummary } from "../../api/types";
+import { StatusBadge } from "../../components/status-badge";
+import { formatAgo, formatDuration, formatTimestamp } from "../../lib/format";
+import { InstanceTable } from "./instance-table";
+
+const COLUMNS = 6;
+
+interface Props {
+  service: ServiceSummary;
+  now: number;
+  open: boolean;
+  onToggle: () => void;
+  /** This service's instances; undefined while they load. */
+  instances: Instance[] | undefined;
+}
+
+export function ServiceRow({ service: s, now, open, onToggle, instances }: Props) {
+  const detailId = `instances-of-${s.name}`;
+  return (
+    <>
+      <tr
+        data-testid={`service-${s.name}`}
+        className={s.status === "unhealthy" ? "row-unhealthy" : undefined}
+      >
+        <th scope="row">
+          <button
+            type="button"
+            className="disclosure"
+            aria-expanded={open}
+            aria-controls={open ? detailId : undefined}
+            onClick={onToggle}
+          >
+            <span aria-hidden="true" className="chevron" />
+            {s.name}
+          </button>
+        </th>
+        <td data-testid={`status-${s.name}`}>
+          <StatusBadge status={s.status} />
+        </td>
+        <td className="num">
+          {s.passing} / {s.instances}
+        </td>
+        <td className="mono">{s.versions.join(", ") || "—"}</td>
+        <td title={s.upSince ? `since ${formatTimestamp(s.upSince)}` : "no passing instance"}>
+          {s.upSince ? formatDuration(now - Date.parse(s.upSince)) : "—"}
+        </td>
+        <td title={s.lastHeartbeat ? formatTimestamp(s.lastHeartbeat) : undefined}>
+          {s.lastHeartbeat ? formatAgo(s.lastHeartbeat, now) : "never"}
+        </td>
+      </tr>
+      {open && (
+        <tr id={detailId} className="detail">
+          <td colSpan={COLUMNS}>
+            {instances ? (
+              <InstanceTable service={s.name} instances={instances} now={now} />
+            ) : (
+              <p className="muted">Loading instances…</p>
+            )}
+          </td>
+        </tr>
+      )}
+    </>
+  );
+}
