@@ -24,7 +24,13 @@ export class UsageError extends Error {
   readonly code = "USAGE" as const;
 }
 
-const list = (value: string | undefined) => (value ? value.split(",").map((s) => s.trim()).filter(Boolean) : undefined);
+const list = (value: string | undefined) =>
+  value
+    ? value
+        .split(",")
+        .map((s) => s.trim())
+        .filter(Boolean)
+    : undefined;
 
 export function parseSuiteArgs(argv: string[], known: readonly string[]): SuiteArgs {
   let parsed: ReturnType<typeof parse>;
@@ -34,10 +40,12 @@ export function parseSuiteArgs(argv: string[], known: readonly string[]): SuiteA
     throw new UsageError((e as Error).message);
   }
   const { infra = "embedded", only, except, help = false } = parsed.values;
-  if (infra !== "embedded" && infra !== "local") throw new UsageError(`--infra must be embedded or local, not "${infra}"`);
+  if (infra !== "embedded" && infra !== "local")
+    throw new UsageError(`--infra must be embedded or local, not "${infra}"`);
   const names = [...(list(only) ?? []), ...(list(except) ?? [])];
   const unknown = names.filter((n) => !known.includes(n));
-  if (unknown.length) throw new UsageError(`unknown service ${unknown.join(", ")}; the services are ${known.join(", ")}`);
+  if (unknown.length)
+    throw new UsageError(`unknown service ${unknown.join(", ")}; the services are ${known.join(", ")}`);
   return { infra, only: list(only), except: list(except) ?? [], help };
 }
 

@@ -1,5 +1,6 @@
 import * as binance from "@diana/binance";
 import * as config from "@diana/config";
+import type { KeyValueStore } from "@diana/core/kv";
 import type { PlatformDeps } from "@diana/core/service";
 import * as dashboard from "@diana/dashboard";
 import * as gateway from "@diana/gateway";
@@ -10,7 +11,6 @@ import * as registry from "@diana/registry";
 import * as riskGuard from "@diana/risk-guard";
 import * as scoring from "@diana/scoring";
 import * as trading from "@diana/trading";
-import type { KeyValueStore } from "@diana/core/kv";
 
 /** What the suite hands every service beyond the platform dependencies. */
 export interface SuiteDeps extends PlatformDeps {

@@ -1,7 +1,7 @@
+import type { ServiceEnv } from "@diana/core/config";
 import { connectKv } from "@diana/core/kv";
 import type { Logger } from "@diana/core/log";
 import { createRegistryClient } from "@diana/core/registry";
-import type { ServiceEnv } from "@diana/core/config";
 import type { ServiceInfo } from "@diana/core/service";
 import { connect, type ServiceName } from "@diana/db";
 import { catalogue, type Entry } from "./catalogue";
@@ -72,7 +72,9 @@ export async function launchSuite(options: LaunchOptions): Promise<RunningSuite>
 
   try {
     for (const s of running) await s.start();
-    await Promise.all(running.map((s) => s.ready.then(() => options.onReady?.(s.info, performance.now() - started))));
+    await Promise.all(
+      running.map((s) => s.ready.then(() => options.onReady?.(s.info, performance.now() - started))),
+    );
   } catch (e) {
     await stop("start-up failed");
     throw e;

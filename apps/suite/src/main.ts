@@ -43,7 +43,9 @@ runMain(async () => {
 
   const names = serviceNames.filter((n) => (!args.only || args.only.includes(n)) && !args.except.includes(n));
   const consoleDir = names.includes("gateway") ? await ensureConsoleBuilt(say) : undefined;
-  say(`starting ${names.length} services on ${env.DATABASE_URL || env.REDIS_URL ? "real" : "embedded"} infrastructure…`);
+  say(
+    `starting ${names.length} services on ${env.DATABASE_URL || env.REDIS_URL ? "real" : "embedded"} infrastructure…`,
+  );
   const suite = await launchSuite({
     env,
     logger,

@@ -1,11 +1,19 @@
 import type { ServiceInfo } from "@diana/core/service";
 
 /** The table `bun start` prints once every service is ready. */
-export function readyTable(services: readonly ServiceInfo[], startupMs: number, consoleUrl: string | undefined): string {
+export function readyTable(
+  services: readonly ServiceInfo[],
+  startupMs: number,
+  consoleUrl: string | undefined,
+): string {
   const rows = services.map((s) => [s.name, s.url, `${s.url}/docs`]);
   const header = ["service", "url", "docs"];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-  const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i]!)).join("   ").trimEnd();
+  const line = (cells: string[]) =>
+    cells
+      .map((c, i) => c.padEnd(widths[i]!))
+      .join("   ")
+      .trimEnd();
   const infra = services[0]?.infra ?? "embedded";
   return [
     "",

@@ -25,7 +25,10 @@ type Source = Record<string, string | undefined>;
  * @example
  * const env = readEnv(Type.Object({ PORT: Type.Integer({ default: 8000 }) }));
  */
-export function readEnv<P extends TProperties>(schema: TObject<P>, source: Source = process.env): Static<TObject<P>> {
+export function readEnv<P extends TProperties>(
+  schema: TObject<P>,
+  source: Source = process.env,
+): Static<TObject<P>> {
   const picked: Record<string, unknown> = {};
   for (const key of Object.keys(schema.properties)) {
     const raw = source[key];
@@ -35,7 +38,10 @@ export function readEnv<P extends TProperties>(schema: TObject<P>, source: Sourc
   const value = Value.Default(schema, Value.Convert(schema, picked));
   const issues = [...Value.Errors(schema, value)].map((e) => ({
     variable: e.path.replace(/^\//, "") || "(root)",
-    message: e.path && picked[e.path.slice(1)] === undefined ? "is required" : `${e.message} (got ${JSON.stringify(picked[e.path.slice(1)])})`,
+    message:
+      e.path && picked[e.path.slice(1)] === undefined
+        ? "is required"
+        : `${e.message} (got ${JSON.stringify(picked[e.path.slice(1)])})`,
   }));
   if (issues.length > 0) {
     const seen = new Set<string>();
@@ -45,21 +51,33 @@ export function readEnv<P extends TProperties>(schema: TObject<P>, source: Sourc
 }
 
 /** A URL-valued variable (postgres://, redis://, amqp://, http://). */
-export const UrlVar = (options: { description?: string } = {}) =>
+export const UrlVar = (options: { description?: string; default?: string } = {}) =>
   Type.String({ pattern: "^[a-z][a-z0-9+.-]*://.+", ...options });
 
 /** The variables every service reads. Extend it with `Type.Composite([serviceEnv, …])`. */
 export const serviceEnv = Type.Object({
   HOST: Type.String({ default: "0.0.0.0", description: "Interface to listen on." }),
-  PUBLIC_HOST: Type.String({ default: "127.0.0.1", description: "Host other services use to reach this instance." }),
+  PUBLIC_HOST: Type.String({
+    default: "127.0.0.1",
+    description: "Host other services use to reach this instance.",
+  }),
   LOG_LEVEL: Type.Union(
-    ["debug", "info", "warn", "error", "silent"].map((l) => Type.Literal(l)),
+    [
+      Type.Literal("debug"),
+      Type.Literal("info"),
+      Type.Literal("warn"),
+      Type.Literal("error"),
+      Type.Literal("silent"),
+    ],
     { default: "info" },
   ),
   DATABASE_URL: Type.Optional(UrlVar({ description: "Postgres URL; unset uses embedded PGlite." })),
   REDIS_URL: Type.Optional(UrlVar({ description: "Redis URL; unset uses the in-memory store." })),
   REGISTRY_URL: UrlVar({ default: "http://127.0.0.1:8021" }),
-  DIANA_DATA_DIR: Type.String({ default: ".diana", description: "Where embedded infrastructure keeps its files." }),
+  DIANA_DATA_DIR: Type.String({
+    default: ".diana",
+    description: "Where embedded infrastructure keeps its files.",
+  }),
   DIANA_KV_PREFIX: Type.String({ default: "diana:", description: "Prepended to every key-value key." }),
   SHUTDOWN_TIMEOUT_MS: Type.Integer({ minimum: 0, default: 10_000 }),
   HEARTBEAT_INTERVAL_MS: Type.Integer({ minimum: 100, default: 3_000 }),

@@ -1,1 +1,9 @@
-export { createLogger, LOG_LEVELS, type LogFields, type Logger, type LoggerOptions, type LogLevel, silentLogger } from "./logger";
+export {
+  createLogger,
+  LOG_LEVELS,
+  type LogFields,
+  type Logger,
+  type LoggerOptions,
+  type LogLevel,
+  silentLogger,
+} from "./logger";

@@ -41,7 +41,9 @@ export function createRegistryClient(options: RegistryClientOptions) {
         signal: AbortSignal.timeout(timeoutMs),
       });
     } catch (e) {
-      throw new RegistryUnavailableError(`registry at ${base} did not answer ${method} ${path}`, { cause: e });
+      throw new RegistryUnavailableError(`registry at ${base} did not answer ${method} ${path}`, {
+        cause: e,
+      });
     }
   }
 

@@ -31,7 +31,15 @@ export function registration(client: RegistryClient, options: RegistrationOption
   let info: ServiceInfo | undefined;
 
   const register = (i: ServiceInfo) =>
-    client.register({ id: i.instanceId, service: i.name, url: i.url, version: i.version, infra: i.infra, startedAt: i.startedAt, ttlMs });
+    client.register({
+      id: i.instanceId,
+      service: i.name,
+      url: i.url,
+      version: i.version,
+      infra: i.infra,
+      startedAt: i.startedAt,
+      ttlMs,
+    });
 
   async function beat(): Promise<void> {
     if (!info) return;

@@ -25,7 +25,8 @@ export function requireServiceToken(token: string) {
     const header = request.headers.get("authorization") ?? "";
     const presented = header.startsWith("Bearer ") ? header.slice(7) : "";
     if (!presented) throw new UnauthorizedError("this route needs the service token as a bearer token");
-    if (!timingSafeEqual(digest(presented), expected)) throw new UnauthorizedError("the service token is not valid");
+    if (!timingSafeEqual(digest(presented), expected))
+      throw new UnauthorizedError("the service token is not valid");
   };
 }
 

@@ -1,6 +1,7 @@
 import { afterAll, describe, expect, test } from "bun:test";
 import { t } from "elysia";
 import { createLogger } from "../log";
+import { json } from "../testing/http";
 import { waitFor } from "../testing/wait-for";
 import { createService } from "./create-service";
 import { HttpError } from "./problem";
@@ -9,10 +10,20 @@ const lines: Record<string, unknown>[] = [];
 const logger = createLogger({ level: "debug", write: (l) => lines.push(JSON.parse(l)) });
 
 function make(overrides: Partial<Parameters<typeof createService>[0]> = {}) {
-  const service = createService({ name: "sample", version: "1.2.3", port: 0, infra: "embedded", logger, ...overrides });
+  const service = createService({
+    name: "sample",
+    version: "1.2.3",
+    port: 0,
+    infra: "embedded",
+    logger,
+    ...overrides,
+  });
   const app = service.app
     .post("/things", ({ body }) => ({ id: "t1", name: body.name }), {
-      body: t.Object({ name: t.String({ minLength: 1 }), quantity: t.String({ pattern: "^[0-9]+(\\.[0-9]+)?$" }) }),
+      body: t.Object({
+        name: t.String({ minLength: 1 }),
+        quantity: t.String({ pattern: "^[0-9]+(\\.[0-9]+)?$" }),
+      }),
       response: t.Object({ id: t.String(), name: t.String() }),
     })
     .get("/conflict", () => {
@@ -30,8 +41,8 @@ describe("createService", () => {
   const { service, app } = make();
 
   test("answers liveness and serves /ops/info with identity and infra mode", async () => {
-    expect(await (await app.handle(req("/health/live"))).json()).toEqual({ status: "live" });
-    const info = await (await app.handle(req("/ops/info"))).json();
+    expect(await json(app.handle(req("/health/live")))).toEqual({ status: "live" });
+    const info = await json(app.handle(req("/ops/info")));
     expect(info).toMatchObject({ name: "sample", version: "1.2.3", infra: "embedded" });
     expect(info.instanceId).toStartWith("sample-");
     expect(Date.parse(info.startedAt)).not.toBeNaN();
@@ -39,11 +50,15 @@ describe("createService", () => {
 
   test("lists every invalid field as problem+json", async () => {
     const res = await app.handle(
-      req("/things", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ name: "", quantity: 1.5 }) }),
+      req("/things", {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ name: "", quantity: 1.5 }),
+      }),
     );
     expect(res.status).toBe(400);
     expect(res.headers.get("content-type")).toBe("application/problem+json");
-    const body = await res.json();
+    const body = await json(res);
     expect(body.code).toBe("VALIDATION_FAILED");
     const pointers = body.errors.map((e: { pointer: string }) => e.pointer);
     expect(pointers).toContain("/body/name");
@@ -53,7 +68,11 @@ describe("createService", () => {
   test("maps HttpError to its status and code", async () => {
     const res = await app.handle(req("/conflict"));
     expect(res.status).toBe(409);
-    expect(await res.json()).toMatchObject({ status: 409, code: "ALREADY_DONE", detail: "thing t1 is already done" });
+    expect(await json(res)).toMatchObject({
+      status: 409,
+      code: "ALREADY_DONE",
+      detail: "thing t1 is already done",
+    });
   });
 
   test("never leaks an unexpected error's message or stack", async () => {
@@ -69,7 +88,7 @@ describe("createService", () => {
     const res = await app.handle(req("/nope"));
     expect(res.status).toBe(404);
     expect(res.headers.get("content-type")).toBe("application/problem+json");
-    expect((await res.json()).code).toBe("NOT_FOUND");
+    expect((await json(res)).code).toBe("NOT_FOUND");
   });
 
   test("keeps a well-formed request id and replaces a malformed one", async () => {
@@ -83,27 +102,48 @@ describe("createService", () => {
 
   test("carries request and correlation ids on the request's log lines", async () => {
     lines.length = 0;
-    await app.handle(req("/health/live", { headers: { "x-request-id": "req-00000001", "x-correlation-id": "corr-0000001" } }));
-    const line = await waitFor(() => lines.find((l) => l.msg === "request" && l.requestId === "req-00000001"), { what: "the request log line" });
-    expect(line).toMatchObject({ requestId: "req-00000001", correlationId: "corr-0000001", service: "sample", status: 200 });
+    await app.handle(
+      req("/health/live", {
+        headers: { "x-request-id": "req-00000001", "x-correlation-id": "corr-0000001" },
+      }),
+    );
+    const line = await waitFor(
+      () => lines.find((l) => l.msg === "request" && l.requestId === "req-00000001"),
+      { what: "the request log line" },
+    );
+    expect(line).toMatchObject({
+      requestId: "req-00000001",
+      correlationId: "corr-0000001",
+      service: "sample",
+      status: 200,
+    });
   });
 
   test("refuses a body over the limit with 413 before reading it", async () => {
     const { app: small } = make({ bodyLimitBytes: 64 });
     const res = await small.handle(
-      req("/things", { method: "POST", headers: { "content-type": "application/json", "content-length": "200" }, body: JSON.stringify({ name: "x".repeat(190), quantity: "1" }) }),
+      req("/things", {
+        method: "POST",
+        headers: { "content-type": "application/json", "content-length": "200" },
+        body: JSON.stringify({ name: "x".repeat(190), quantity: "1" }),
+      }),
     );
     expect(res.status).toBe(413);
-    expect((await res.json()).code).toBe("BODY_TOO_LARGE");
+    expect((await json(res)).code).toBe("BODY_TOO_LARGE");
   });
 
   test("records request durations by route template in /metrics", async () => {
     await app.handle(req("/conflict"));
     const text = await waitFor(async () => {
       const body = await (await app.handle(req("/metrics"))).text();
-      return body.includes('route="/conflict"') && body;
+      return body.includes('route="/conflict"') ? body : undefined;
     });
-    const line = text.split("\n").find((l) => l.startsWith("diana_http_server_request_duration_seconds_count") && l.includes('route="/conflict"'));
+    const line = text
+      .split("\n")
+      .find(
+        (l) =>
+          l.startsWith("diana_http_server_request_duration_seconds_count") && l.includes('route="/conflict"'),
+      );
     expect(line).toContain('service="sample"');
     expect(line).toContain('method="GET"');
     expect(line).toContain('status="409"');
@@ -116,7 +156,7 @@ describe("createService", () => {
     });
     const res = await failing.handle(req("/health/ready"));
     expect(res.status).toBe(503);
-    const body = await res.json();
+    const body = await json(res);
     expect(body.checks.database.status).toBe("up");
     expect(body.checks.kv).toMatchObject({ status: "down", error: "connection refused" });
   });
@@ -125,13 +165,15 @@ describe("createService", () => {
     const { app: hanging } = make({ checkTimeoutMs: 50, checks: { slow: () => new Promise(() => {}) } });
     const res = await hanging.handle(req("/health/ready"));
     expect(res.status).toBe(503);
-    expect((await res.json()).checks.slow.error).toContain("timed out");
+    expect((await json(res)).checks.slow.error).toContain("timed out");
   });
 
   test("the OpenAPI document lists the kit's routes and the service's", async () => {
-    const doc = await (await app.handle(req("/openapi"))).json();
+    const doc = await json(app.handle(req("/openapi")));
     expect(doc.openapi).toStartWith("3.");
-    expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(["/health/live", "/health/ready", "/metrics", "/ops/info", "/things"]));
+    expect(Object.keys(doc.paths)).toEqual(
+      expect.arrayContaining(["/health/live", "/health/ready", "/metrics", "/ops/info", "/things"]),
+    );
   });
 
   afterAll(() => service.stop());
@@ -142,7 +184,11 @@ describe("lifecycle", () => {
     const order: string[] = [];
     const { service, app } = make({
       attachments: [
-        { onReady: () => void order.push("ready:a"), onDrain: () => void order.push("drain:a"), onStop: () => void order.push("stop:a") },
+        {
+          onReady: () => void order.push("ready:a"),
+          onDrain: () => void order.push("drain:a"),
+          onStop: () => void order.push("stop:a"),
+        },
         { onReady: () => void order.push("ready:b"), onStop: () => void order.push("stop:b") },
       ],
     });

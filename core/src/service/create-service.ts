@@ -129,7 +129,8 @@ function validationErrors(error: unknown, part: string): FieldError[] {
  */
 export function createService(options: ServiceOptions) {
   const now = options.now ?? Date.now;
-  const instanceId = options.instanceId ?? `${options.name}-${Bun.randomUUIDv7().replaceAll("-", "").slice(-12)}`;
+  const instanceId =
+    options.instanceId ?? `${options.name}-${Bun.randomUUIDv7().replaceAll("-", "").slice(-12)}`;
   const bodyLimit = options.bodyLimitBytes ?? 1024 * 1024;
   const checkTimeoutMs = options.checkTimeoutMs ?? 2_000;
   const shutdownTimeoutMs = options.shutdownTimeoutMs ?? 10_000;
@@ -172,7 +173,11 @@ export function createService(options: ServiceOptions) {
         path: "/docs",
         specPath: "/openapi",
         documentation: {
-          info: { title: `Diana ${options.name}`, version: options.version, description: options.description },
+          info: {
+            title: `Diana ${options.name}`,
+            version: options.version,
+            description: options.description,
+          },
         },
         exclude: { paths: ["/docs", "/openapi"] },
       }),
@@ -206,32 +211,75 @@ export function createService(options: ServiceOptions) {
       if (code === "VALIDATION") {
         const part = (error as { type?: string }).type ?? "body";
         if (part === "response") {
-          log.error("response failed its schema", { requestId, path, error: String(error.message).slice(0, 500) });
-          return problemResponse(problem(500, "INTERNAL", "the server produced an invalid response", extra), headers);
+          log.error("response failed its schema", {
+            requestId,
+            path,
+            error: String(error.message).slice(0, 500),
+          });
+          return problemResponse(
+            problem(500, "INTERNAL", "the server produced an invalid response", extra),
+            headers,
+          );
         }
         const errors = validationErrors(error, part);
-        return problemResponse(problem(400, "VALIDATION_FAILED", `the request ${part} is invalid`, { ...extra, errors }), headers);
+        return problemResponse(
+          problem(400, "VALIDATION_FAILED", `the request ${part} is invalid`, { ...extra, errors }),
+          headers,
+        );
       }
-      if (code === "NOT_FOUND") return problemResponse(problem(404, "NOT_FOUND", `no route for ${request.method} ${path}`, extra), headers);
-      if (code === "PARSE") return problemResponse(problem(400, "MALFORMED_BODY", "the request body could not be parsed", extra), headers);
+      if (code === "NOT_FOUND")
+        return problemResponse(
+          problem(404, "NOT_FOUND", `no route for ${request.method} ${path}`, extra),
+          headers,
+        );
+      if (code === "PARSE")
+        return problemResponse(
+          problem(400, "MALFORMED_BODY", "the request body could not be parsed", extra),
+          headers,
+        );
       if (isHttpMappable(error)) {
         if (error.status >= 500) log.error(error.message, { requestId, code: error.code, error });
-        return problemResponse(problem(error.status, error.code, error.message, extra), { ...headers, ...error.headers });
+        return problemResponse(problem(error.status, error.code, error.message, extra), {
+          ...headers,
+          ...error.headers,
+        });
       }
-      const status = typeof (error as { status?: unknown }).status === "number" ? (error as { status: number }).status : 500;
+      const status =
+        typeof (error as { status?: unknown }).status === "number"
+          ? (error as { status: number }).status
+          : 500;
       if (status < 500) {
-        return problemResponse(problem(status, "BAD_REQUEST", (error as Error).message ?? "bad request", extra), headers);
+        return problemResponse(
+          problem(status, "BAD_REQUEST", (error as Error).message ?? "bad request", extra),
+          headers,
+        );
       }
       log.error("unhandled error", { requestId, path, error, stack: (error as Error).stack });
-      return problemResponse(problem(500, "INTERNAL", "an unexpected error occurred; the request id identifies it in the logs", extra), headers);
+      return problemResponse(
+        problem(
+          500,
+          "INTERNAL",
+          "an unexpected error occurred; the request id identifies it in the logs",
+          extra,
+        ),
+        headers,
+      );
     })
     .onAfterResponse({ as: "global" }, ({ request, route, set, responseValue }) => {
       const meta = requests.get(request);
       if (!meta) return;
-      const status = responseValue instanceof Response ? responseValue.status : typeof set.status === "number" ? set.status : 200;
+      const status =
+        responseValue instanceof Response
+          ? responseValue.status
+          : typeof set.status === "number"
+            ? set.status
+            : 200;
       const seconds = (performance.now() - meta.started) / 1000;
       const template = route || "unmatched";
-      metrics.httpDuration.observe({ route: template, method: request.method, status: String(status) }, seconds);
+      metrics.httpDuration.observe(
+        { route: template, method: request.method, status: String(status) },
+        seconds,
+      );
       log.debug("request", {
         requestId: meta.requestId,
         correlationId: meta.correlationId,
@@ -265,10 +313,19 @@ export function createService(options: ServiceOptions) {
       },
       { response: t.String(), detail: { tags: ["ops"], summary: "Prometheus metrics" } },
     )
-    .get("/ops/info", () => ({ ...info, uptimeSeconds: Math.round((now() - startedAt) / 1000), pid: process.pid, runtime: `bun ${Bun.version}` }), {
-      response: infoSchema,
-      detail: { tags: ["ops"], summary: "Name, version, instance id, start time and infrastructure mode" },
-    });
+    .get(
+      "/ops/info",
+      () => ({
+        ...info,
+        uptimeSeconds: Math.round((now() - startedAt) / 1000),
+        pid: process.pid,
+        runtime: `bun ${Bun.version}`,
+      }),
+      {
+        response: infoSchema,
+        detail: { tags: ["ops"], summary: "Name, version, instance id, start time and infrastructure mode" },
+      },
+    );
 
   let server: ReturnType<typeof Bun.serve> | undefined;
   let readyLoop: Promise<void> | undefined;

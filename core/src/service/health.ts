@@ -43,9 +43,13 @@ export async function checkReadiness(
   timeoutMs: number,
   blocked?: string,
 ): Promise<ReadinessReport> {
-  const entries = await Promise.all([...checks].map(async ([name, c]) => [name, await runCheck(c, timeoutMs)] as const));
+  const entries = await Promise.all(
+    [...checks].map(async ([name, c]) => [name, await runCheck(c, timeoutMs)] as const),
+  );
   const results = Object.fromEntries(entries);
   if (blocked) return { status: "not_ready", reason: blocked, checks: results };
   const down = entries.some(([, r]) => r.status === "down");
-  return down ? { status: "not_ready", reason: "a dependency is down", checks: results } : { status: "ready", checks: results };
+  return down
+    ? { status: "not_ready", reason: "a dependency is down", checks: results }
+    : { status: "ready", checks: results };
 }

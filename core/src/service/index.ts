@@ -1,3 +1,4 @@
+export { requireServiceToken, serviceTokenSecurity, UnauthorizedError } from "./auth";
 export {
   type Attachment,
   createService,
@@ -7,11 +8,18 @@ export {
   type ServiceInfo,
   type ServiceOptions,
 } from "./create-service";
-export { type CheckResult, type ReadinessCheck, type ReadinessReport } from "./health";
-export { type FieldError, HttpError, isHttpMappable, type Problem, PROBLEM_BASE, problem, problemResponse } from "./problem";
-export { acceptId } from "./request-id";
-export { runUntilSignal } from "./run";
-export { requireServiceToken, serviceTokenSecurity, UnauthorizedError } from "./auth";
-export { createPlatformService, type PlatformDeps, type ServiceMeta } from "./platform";
+export type { CheckResult, ReadinessCheck, ReadinessReport } from "./health";
 export { platformDeps, runMain } from "./main";
+export { createPlatformService, type PlatformDeps, type ServiceMeta } from "./platform";
+export {
+  type FieldError,
+  HttpError,
+  isHttpMappable,
+  PROBLEM_BASE,
+  type Problem,
+  problem,
+  problemResponse,
+} from "./problem";
+export { acceptId } from "./request-id";
 export { type Resource, resources } from "./resources";
+export { runUntilSignal } from "./run";

@@ -1,7 +1,7 @@
+import type { ServiceEnv } from "../config";
 import { EnvError } from "../config";
 import { createLogger, type Logger } from "../log";
 import { createRegistryClient } from "../registry";
-import type { ServiceEnv } from "../config";
 import type { PlatformDeps } from "./platform";
 
 /**
@@ -20,7 +20,11 @@ export function runMain(main: () => Promise<void>): void {
 }
 
 /** The platform dependencies a deployable derives from its validated environment. */
-export function platformDeps(env: ServiceEnv, port: number, logger: Logger = createLogger({ level: env.LOG_LEVEL })): PlatformDeps {
+export function platformDeps(
+  env: ServiceEnv,
+  port: number,
+  logger: Logger = createLogger({ level: env.LOG_LEVEL }),
+): PlatformDeps {
   return {
     infra: env.DATABASE_URL || env.REDIS_URL ? "real" : "embedded",
     logger,

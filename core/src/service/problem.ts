@@ -39,7 +39,12 @@ const titles: Record<number, string> = {
 export const PROBLEM_BASE = "https://diana.dev/problems/";
 
 /** Builds a problem document; `type` is derived from `code`. */
-export function problem(status: number, code: string, detail?: string, extra: Partial<Problem> = {}): Problem {
+export function problem(
+  status: number,
+  code: string,
+  detail?: string,
+  extra: Partial<Problem> = {},
+): Problem {
   return {
     type: `${PROBLEM_BASE}${code.toLowerCase().replaceAll("_", "-")}`,
     title: titles[status] ?? "Error",
@@ -79,7 +84,9 @@ export class HttpError extends Error {
 }
 
 /** Anything thrown that carries an HTTP status and a code (HttpError, resilience errors, …). */
-export function isHttpMappable(e: unknown): e is Error & { status: number; code: string; headers?: Record<string, string> } {
+export function isHttpMappable(
+  e: unknown,
+): e is Error & { status: number; code: string; headers?: Record<string, string> } {
   if (!(e instanceof Error)) return false;
   const { status, code } = e as { status?: unknown; code?: unknown };
   return typeof status === "number" && status >= 400 && status < 600 && typeof code === "string";

@@ -14,7 +14,10 @@ export interface Resource {
  * @example
  * createApp({ ...deps, ...resources({ database: db, kv }) });
  */
-export function resources(named: Record<string, Resource>): { checks: Record<string, ReadinessCheck>; attachments: Attachment[] } {
+export function resources(named: Record<string, Resource>): {
+  checks: Record<string, ReadinessCheck>;
+  attachments: Attachment[];
+} {
   const entries = Object.entries(named);
   return {
     checks: Object.fromEntries(entries.map(([name, r]) => [name, () => r.ping()])),

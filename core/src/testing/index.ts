@@ -1,3 +1,5 @@
+export { json } from "./http";
+export { testPlatformDeps, testServiceToken } from "./platform-deps";
 export {
   type RequireServerOptions,
   requireServer,
@@ -5,4 +7,3 @@ export {
   ServerUnavailableError,
 } from "./require-server";
 export { waitFor } from "./wait-for";
-export { testPlatformDeps, testServiceToken } from "./platform-deps";

@@ -9,7 +9,9 @@ export const testServiceToken = `test-${crypto.randomUUID()}${crypto.randomUUID(
  * Platform dependencies for in-process service tests: silent logs, port 0, a fresh service token and
  * a registry client aimed at `registryUrl` (nothing is contacted until the service is started).
  */
-export function testPlatformDeps(overrides: Partial<PlatformDeps> & { registryUrl?: string } = {}): PlatformDeps {
+export function testPlatformDeps(
+  overrides: Partial<PlatformDeps> & { registryUrl?: string } = {},
+): PlatformDeps {
   const { registryUrl = "http://127.0.0.1:9", ...rest } = overrides;
   return {
     infra: "embedded",

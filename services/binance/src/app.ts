@@ -6,7 +6,8 @@ export const meta = {
   name: "binance" as const,
   version: pkg.version,
   defaultPort: DEFAULT_PORT,
-  description: "Venue connector for Binance: market data and order execution (a paper venue unless keys are set).",
+  description:
+    "Venue connector for Binance: market data and order execution (a paper venue unless keys are set).",
 };
 
 export type BinanceDeps = PlatformDeps;

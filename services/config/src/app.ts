@@ -6,7 +6,8 @@ export const meta = {
   name: "config" as const,
   version: pkg.version,
   defaultPort: DEFAULT_PORT,
-  description: "Configuration releases per namespace: schema-checked, immutable versions, diff, rollback and audit.",
+  description:
+    "Configuration releases per namespace: schema-checked, immutable versions, diff, rollback and audit.",
 };
 
 export type ConfigDeps = PlatformDeps;

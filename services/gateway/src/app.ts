@@ -10,7 +10,8 @@ export const meta = {
   name: "gateway" as const,
   version: pkg.version,
   defaultPort: DEFAULT_PORT,
-  description: "The one public door: routes /api/<service>/… to live instances from the registry and serves the console.",
+  description:
+    "The one public door: routes /api/<service>/… to live instances from the registry and serves the console.",
 };
 
 /** Where `vite build` puts the console in this repository. */

@@ -7,9 +7,12 @@ export const envSchema = Type.Composite([
   serviceEnv,
   Type.Object({
     PORT: Type.Integer({ minimum: 1, maximum: 65535, default: DEFAULT_PORT }),
-    CONSOLE_DIR: Type.Optional(Type.String({ description: "Built console to serve at /; defaults to console/dist." })),
+    CONSOLE_DIR: Type.Optional(
+      Type.String({ description: "Built console to serve at /; defaults to console/dist." }),
+    ),
   }),
 ]);
 
 /** Reads gateway's environment once; throws an EnvError naming every bad variable. */
-export const loadConfig = (source: Record<string, string | undefined> = process.env) => readEnv(envSchema, source);
+export const loadConfig = (source: Record<string, string | undefined> = process.env) =>
+  readEnv(envSchema, source);

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { testPlatformDeps } from "@diana/core/testing";
+import { json, testPlatformDeps } from "@diana/core/testing";
 import { createApp } from "../src/app";
 
 let upstream: ReturnType<typeof Bun.serve>;
@@ -52,11 +52,16 @@ describe("gateway proxy", () => {
     const res = await call("/api/trading/orders/42?x=1", {
       method: "POST",
       body: '{"a":1}',
-      headers: { "content-type": "application/json", "x-request-id": "req-abcdef12", connection: "x-secret-hop", "x-secret-hop": "1" },
+      headers: {
+        "content-type": "application/json",
+        "x-request-id": "req-abcdef12",
+        connection: "x-secret-hop",
+        "x-secret-hop": "1",
+      },
     });
     expect(res.status).toBe(200);
     expect(res.headers.get("x-upstream")).toBe("yes");
-    expect(await res.json()).toEqual({
+    expect(await json(res)).toEqual({
       path: "/orders/42",
       search: "?x=1",
       method: "POST",
@@ -75,7 +80,7 @@ describe("gateway proxy", () => {
     const res = await call("/api/scoring/anything");
     expect(res.status).toBe(503);
     expect(res.headers.get("retry-after")).toBe("1");
-    const body = await res.json();
+    const body = await json(res);
     expect(body.code).toBe("SERVICE_UNAVAILABLE");
     expect(body.detail).toContain('"scoring"');
   });
@@ -83,17 +88,21 @@ describe("gateway proxy", () => {
   test("answers 502 when the chosen instance does not answer", async () => {
     const res = await call("/api/dead/x");
     expect(res.status).toBe(502);
-    expect((await res.json()).code).toBe("UPSTREAM_UNREACHABLE");
+    expect((await json(res)).code).toBe("UPSTREAM_UNREACHABLE");
   });
 
   test("round-robins across instances", async () => {
-    const second = Bun.serve({ port: 0, hostname: "127.0.0.1", fetch: () => Response.json({ path: "second" }) });
+    const second = Bun.serve({
+      port: 0,
+      hostname: "127.0.0.1",
+      fetch: () => Response.json({ path: "second" }),
+    });
     instances.set("trading", [
       { id: "trading-1", url: `http://127.0.0.1:${upstream.port}` },
       { id: "trading-2", url: `http://127.0.0.1:${second.port}` },
     ]);
     const paths = new Set<string>();
-    for (let i = 0; i < 4; i++) paths.add((await (await call("/api/trading/p")).json()).path);
+    for (let i = 0; i < 4; i++) paths.add((await json(call("/api/trading/p"))).path);
     expect(paths).toEqual(new Set(["/p", "second"]));
     second.stop(true);
     instances.set("trading", [{ id: "trading-1", url: `http://127.0.0.1:${upstream.port}` }]);
@@ -121,6 +130,6 @@ describe("gateway console", () => {
   });
 
   test("keeps the kit's own routes ahead of the console fallback", async () => {
-    expect(await (await call("/health/live")).json()).toEqual({ status: "live" });
+    expect(await json(call("/health/live"))).toEqual({ status: "live" });
   });
 });

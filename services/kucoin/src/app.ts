@@ -6,7 +6,8 @@ export const meta = {
   name: "kucoin" as const,
   version: pkg.version,
   defaultPort: DEFAULT_PORT,
-  description: "Venue connector for KuCoin: market data and order execution (a paper venue unless keys are set).",
+  description:
+    "Venue connector for KuCoin: market data and order execution (a paper venue unless keys are set).",
 };
 
 export type KucoinDeps = PlatformDeps;

@@ -6,7 +6,8 @@ export const meta = {
   name: "monitor" as const,
   version: pkg.version,
   defaultPort: DEFAULT_PORT,
-  description: "The fleet view behind the console: breakers, DLQ depths, outbox backlogs, config drift and registry health.",
+  description:
+    "The fleet view behind the console: breakers, DLQ depths, outbox backlogs, config drift and registry health.",
 };
 
 export type MonitorDeps = PlatformDeps;

@@ -6,7 +6,8 @@ export const meta = {
   name: "orchestration" as const,
   version: pkg.version,
   defaultPort: DEFAULT_PORT,
-  description: "Turns scored signals into orders: validates, locks per symbol, asks risk-guard and places the order.",
+  description:
+    "Turns scored signals into orders: validates, locks per symbol, asks risk-guard and places the order.",
 };
 
 export type OrchestrationDeps = PlatformDeps;

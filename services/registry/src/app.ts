@@ -9,7 +9,8 @@ export const meta = {
   name: "registry" as const,
   version: pkg.version,
   defaultPort: DEFAULT_PORT,
-  description: "Service discovery: instances register once ready, heartbeat within a TTL and deregister on shutdown.",
+  description:
+    "Service discovery: instances register once ready, heartbeat within a TTL and deregister on shutdown.",
 };
 
 export interface RegistryDeps extends PlatformDeps {

@@ -4,7 +4,10 @@ import { t } from "elysia";
 export const InstanceStatusSchema = t.Union([t.Literal("passing"), t.Literal("critical"), t.Literal("left")]);
 
 export const RegistrationSchema = t.Object({
-  id: t.String({ pattern: "^[a-z0-9][a-z0-9-]{2,99}$", description: "Instance id, e.g. trading-0a1b2c3d4e5f" }),
+  id: t.String({
+    pattern: "^[a-z0-9][a-z0-9-]{2,99}$",
+    description: "Instance id, e.g. trading-0a1b2c3d4e5f",
+  }),
   service: t.String({ pattern: "^[a-z][a-z0-9-]{1,39}$" }),
   url: t.String({ format: "uri", pattern: "^https?://", maxLength: 300 }),
   version: t.String({ minLength: 1, maxLength: 64 }),

@@ -1,6 +1,6 @@
 import { describe, expect, test } from "bun:test";
 import { memoryKv } from "@diana/core/kv";
-import { testPlatformDeps, testServiceToken } from "@diana/core/testing";
+import { json, testPlatformDeps, testServiceToken } from "@diana/core/testing";
 import { createApp } from "../src/app";
 
 let clock = Date.parse("2026-11-26T10:00:00Z");
@@ -9,7 +9,13 @@ const { app } = createApp({ ...testPlatformDeps(), kv, store: { now: () => clock
 
 const auth = { authorization: `Bearer ${testServiceToken}`, "content-type": "application/json" };
 const call = (method: string, path: string, body?: unknown, headers: Record<string, string> = auth) =>
-  app.handle(new Request(`http://localhost${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) }));
+  app.handle(
+    new Request(`http://localhost${path}`, {
+      method,
+      headers,
+      body: body === undefined ? undefined : JSON.stringify(body),
+    }),
+  );
 
 const registration = (id: string, service: string, ttlMs = 10_000) => ({
   id,
@@ -25,33 +31,41 @@ describe("registry", () => {
   test("registers an instance and lists it as passing", async () => {
     const res = await call("POST", "/instances", registration("trading-000000000001", "trading"));
     expect(res.status).toBe(201);
-    const list = await (await call("GET", "/instances")).json();
+    const list = await json(call("GET", "/instances"));
     expect(list.instances).toHaveLength(1);
-    expect(list.instances[0]).toMatchObject({ id: "trading-000000000001", service: "trading", status: "passing" });
+    expect(list.instances[0]).toMatchObject({
+      id: "trading-000000000001",
+      service: "trading",
+      status: "passing",
+    });
   });
 
   test("turns an instance critical once its TTL passes without a heartbeat, and passing again on one", async () => {
     await call("POST", "/instances", registration("scoring-000000000001", "scoring", 5_000));
     clock += 4_000;
-    expect((await (await call("GET", "/instances/scoring-000000000001")).json()).status).toBe("passing");
+    expect((await json(call("GET", "/instances/scoring-000000000001"))).status).toBe("passing");
     clock += 1_001;
-    expect((await (await call("GET", "/instances/scoring-000000000001")).json()).status).toBe("critical");
-    const services = (await (await call("GET", "/services")).json()).services;
-    expect(services.find((s: { name: string }) => s.name === "scoring")).toMatchObject({ status: "unhealthy", passing: 0, instances: 1 });
+    expect((await json(call("GET", "/instances/scoring-000000000001"))).status).toBe("critical");
+    const services = (await json(call("GET", "/services"))).services;
+    expect(services.find((s: { name: string }) => s.name === "scoring")).toMatchObject({
+      status: "unhealthy",
+      passing: 0,
+      instances: 1,
+    });
     expect((await call("PUT", "/instances/scoring-000000000001/heartbeat")).status).toBe(200);
-    expect((await (await call("GET", "/instances/scoring-000000000001")).json()).status).toBe("passing");
+    expect((await json(call("GET", "/instances/scoring-000000000001"))).status).toBe("passing");
   });
 
   test("a heartbeat for an unknown instance is 404, so the client registers again", async () => {
     const res = await call("PUT", "/instances/ghost-000000000001/heartbeat");
     expect(res.status).toBe(404);
-    expect((await res.json()).code).toBe("INSTANCE_NOT_FOUND");
+    expect((await json(res)).code).toBe("INSTANCE_NOT_FOUND");
   });
 
   test("deregistration keeps the instance listed as left", async () => {
     await call("POST", "/instances", registration("kucoin-000000000001", "kucoin"));
     expect((await call("DELETE", "/instances/kucoin-000000000001")).status).toBe(204);
-    expect((await (await call("GET", "/instances/kucoin-000000000001")).json()).status).toBe("left");
+    expect((await json(call("GET", "/instances/kucoin-000000000001"))).status).toBe("left");
     expect((await call("PUT", "/instances/kucoin-000000000001/heartbeat")).status).toBe(404);
   });
 
@@ -60,20 +74,31 @@ describe("registry", () => {
     const none = await call("POST", "/instances", body, { "content-type": "application/json" });
     expect(none.status).toBe(401);
     expect(none.headers.get("content-type")).toBe("application/problem+json");
-    const wrong = await call("POST", "/instances", body, { "content-type": "application/json", authorization: "Bearer nope" });
+    const wrong = await call("POST", "/instances", body, {
+      "content-type": "application/json",
+      authorization: "Bearer nope",
+    });
     expect(wrong.status).toBe(401);
-    expect((await (await call("GET", "/instances?service=evil")).json()).instances).toHaveLength(0);
+    expect((await json(call("GET", "/instances?service=evil"))).instances).toHaveLength(0);
   });
 
   test("refuses a malformed registration and lists each bad field", async () => {
-    const res = await call("POST", "/instances", { ...registration("BAD ID", "trading"), url: "ftp://x", ttlMs: 1 });
+    const res = await call("POST", "/instances", {
+      ...registration("BAD ID", "trading"),
+      url: "ftp://x",
+      ttlMs: 1,
+    });
     expect(res.status).toBe(400);
-    const pointers = (await res.json()).errors.map((e: { pointer: string }) => e.pointer);
+    const pointers = (await json(res)).errors.map((e: { pointer: string }) => e.pointer);
     expect(pointers).toEqual(expect.arrayContaining(["/body/id", "/body/url", "/body/ttlMs"]));
   });
 
   test("summarises services: healthy while one instance passes", async () => {
-    const services = (await (await call("GET", "/services")).json()).services;
-    expect(services.find((s: { name: string }) => s.name === "trading")).toMatchObject({ status: "healthy", passing: 1, versions: ["0.1.0"] });
+    const services = (await json(call("GET", "/services"))).services;
+    expect(services.find((s: { name: string }) => s.name === "trading")).toMatchObject({
+      status: "healthy",
+      passing: 1,
+      versions: ["0.1.0"],
+    });
   });
 });

@@ -6,7 +6,8 @@ export const meta = {
   name: "scoring" as const,
   version: pkg.version,
   defaultPort: DEFAULT_PORT,
-  description: "Scores symbols from market data with weighted indicators whose weights are hot-reloaded config.",
+  description:
+    "Scores symbols from market data with weighted indicators whose weights are hot-reloaded config.",
 };
 
 export type ScoringDeps = PlatformDeps;

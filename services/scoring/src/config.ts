@@ -9,4 +9,5 @@ export const envSchema = Type.Composite([
 ]);
 
 /** Reads scoring's environment once; throws an EnvError naming every bad variable. */
-export const loadConfig = (source: Record<string, string | undefined> = process.env) => readEnv(envSchema, source);
+export const loadConfig = (source: Record<string, string | undefined> = process.env) =>
+  readEnv(envSchema, source);

@@ -12,7 +12,11 @@ export function consoleRoutes(dir: string) {
 
   const serve = async ({ path }: { path: string }) => {
     if (!(await index.exists())) {
-      throw new HttpError(503, "CONSOLE_NOT_BUILT", `the console is not built in ${root}; run \`bun run build\``);
+      throw new HttpError(
+        503,
+        "CONSOLE_NOT_BUILT",
+        `the console is not built in ${root}; run \`bun run build\``,
+      );
     }
     const target = resolve(root, `.${decodeURIComponent(path)}`);
     if (target.startsWith(root + sep) && !target.endsWith(sep)) {
@@ -24,7 +28,9 @@ export function consoleRoutes(dir: string) {
         });
       }
     }
-    return new Response(index, { headers: { "cache-control": "no-cache", "content-type": "text/html; charset=utf-8" } });
+    return new Response(index, {
+      headers: { "cache-control": "no-cache", "content-type": "text/html; charset=utf-8" },
+    });
   };
 
   const hidden = { detail: { hide: true } };

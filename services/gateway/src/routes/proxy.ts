@@ -23,7 +23,13 @@ export function proxyRoutes(options: ProxyOptions) {
   const doFetch = options.fetch ?? fetch;
   const timeoutMs = options.upstreamTimeoutMs ?? 30_000;
 
-  const forward = async ({ request, params, server, requestId, correlationId }: {
+  const forward = async ({
+    request,
+    params,
+    server,
+    requestId,
+    correlationId,
+  }: {
     request: Request;
     params: { service: string };
     server: { requestIP(r: Request): { address: string } | null } | null;
@@ -33,7 +39,12 @@ export function proxyRoutes(options: ProxyOptions) {
     const { service } = params;
     const instance = balancer.pick(service, await options.discovery.resolve(service));
     if (!instance) {
-      throw new HttpError(503, "SERVICE_UNAVAILABLE", `no live instance of service "${service}" is registered`, { "retry-after": "1" });
+      throw new HttpError(
+        503,
+        "SERVICE_UNAVAILABLE",
+        `no live instance of service "${service}" is registered`,
+        { "retry-after": "1" },
+      );
     }
     const url = new URL(request.url);
     const path = url.pathname.slice(`/api/${service}`.length) || "/";
@@ -64,22 +75,30 @@ export function proxyRoutes(options: ProxyOptions) {
         { cause: e },
       );
     }
-    return new Response(upstream.body, { status: upstream.status, headers: downstreamHeaders(upstream.headers) });
+    return new Response(upstream.body, {
+      status: upstream.status,
+      headers: downstreamHeaders(upstream.headers),
+    });
   };
 
   const route = {
     params: t.Object({ service: t.String({ pattern: SERVICE }) }, { additionalProperties: true }),
     parse: "none" as const,
     response: { 502: ProblemSchema, 503: ProblemSchema, 504: ProblemSchema },
-    detail: { tags: ["gateway"], summary: "Forward to a live instance of the service (see the merged document for its API)" },
+    detail: {
+      tags: ["gateway"],
+      summary: "Forward to a live instance of the service (see the merged document for its API)",
+    },
   };
   // One route per method rather than `.all`: the router tries method routes before `all`, so the
   // console's `GET /*` fallback would otherwise win over `GET /api/…`.
-  let routes = new Elysia({ name: "gateway:proxy" });
+  const routes = new Elysia({ name: "gateway:proxy" });
   for (const method of METHODS) {
-    routes = routes
-      .route(method, "/api/:service", forward as never, { ...route, params: t.Object({ service: t.String({ pattern: SERVICE }) }) })
-      .route(method, "/api/:service/*", forward as never, route);
+    routes.route(method, "/api/:service", forward as never, {
+      ...route,
+      params: t.Object({ service: t.String({ pattern: SERVICE }) }),
+    });
+    routes.route(method, "/api/:service/*", forward as never, route);
   }
   return routes;
 }

@@ -46,7 +46,12 @@ export function createInstanceStore(kv: KeyValueStore, options: InstanceStoreOpt
       const ttlMs = Math.min(Math.max(input.ttlMs, minTtl), maxTtl);
       const at = iso();
       const previous = await read(input.id);
-      const stored: Stored = { ...input, ttlMs, registeredAt: previous?.registeredAt ?? at, lastHeartbeat: at };
+      const stored: Stored = {
+        ...input,
+        ttlMs,
+        registeredAt: previous?.registeredAt ?? at,
+        lastHeartbeat: at,
+      };
       await kv.set(RECORD + input.id, JSON.stringify(stored), { ttlMs: retentionMs });
       await kv.set(ALIVE + input.id, "1", { ttlMs });
       return toRecord(stored, true);
@@ -81,7 +86,10 @@ export function createInstanceStore(kv: KeyValueStore, options: InstanceStoreOpt
     async list(): Promise<InstanceRecord[]> {
       const ids = (await kv.keys(RECORD)).map((k) => k.slice(RECORD.length));
       if (ids.length === 0) return [];
-      const [records, alive] = await Promise.all([kv.mget(ids.map((id) => RECORD + id)), kv.mget(ids.map((id) => ALIVE + id))]);
+      const [records, alive] = await Promise.all([
+        kv.mget(ids.map((id) => RECORD + id)),
+        kv.mget(ids.map((id) => ALIVE + id)),
+      ]);
       const out: InstanceRecord[] = [];
       records.forEach((raw, i) => {
         if (raw) out.push(toRecord(JSON.parse(raw) as Stored, alive[i] !== null));

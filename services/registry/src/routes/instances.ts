@@ -12,11 +12,20 @@ export function instanceRoutes(store: InstanceStore, serviceToken: string) {
   const guard = requireServiceToken(serviceToken);
   const write = { tags: ["instances"], security: serviceTokenSecurity };
   return new Elysia({ name: "registry:instances" })
-    .get("/instances", async ({ query }) => ({ instances: (await store.list()).filter((i) => !query.service || i.service === query.service) }), {
-      query: t.Object({ service: t.Optional(t.String({ pattern: "^[a-z][a-z0-9-]{1,39}$" })) }),
-      response: t.Object({ instances: t.Array(InstanceSchema) }),
-      detail: { tags: ["instances"], summary: "Every listed instance with its status, version, URL and last heartbeat" },
-    })
+    .get(
+      "/instances",
+      async ({ query }) => ({
+        instances: (await store.list()).filter((i) => !query.service || i.service === query.service),
+      }),
+      {
+        query: t.Object({ service: t.Optional(t.String({ pattern: "^[a-z][a-z0-9-]{1,39}$" })) }),
+        response: t.Object({ instances: t.Array(InstanceSchema) }),
+        detail: {
+          tags: ["instances"],
+          summary: "Every listed instance with its status, version, URL and last heartbeat",
+        },
+      },
+    )
     .get(
       "/instances/:id",
       async ({ params }) => {
@@ -24,7 +33,11 @@ export function instanceRoutes(store: InstanceStore, serviceToken: string) {
         if (!found) throw notFound(params.id);
         return found;
       },
-      { params: IdParams, response: { 200: InstanceSchema, 404: ProblemSchema }, detail: { tags: ["instances"], summary: "One instance" } },
+      {
+        params: IdParams,
+        response: { 200: InstanceSchema, 404: ProblemSchema },
+        detail: { tags: ["instances"], summary: "One instance" },
+      },
     )
     .get("/services", async () => ({ services: summarise(await store.list()) }), {
       response: t.Object({ services: t.Array(ServiceSummarySchema) }),
@@ -66,8 +79,12 @@ export function instanceRoutes(store: InstanceStore, serviceToken: string) {
       {
         beforeHandle: guard,
         params: IdParams,
-        response: { 204: t.Void(), 401: ProblemSchema, 404: ProblemSchema },
-        detail: { ...write, summary: "Deregister an instance (it stays listed as left)" },
+        response: { 401: ProblemSchema, 404: ProblemSchema },
+        detail: {
+          ...write,
+          summary: "Deregister an instance (it stays listed as left)",
+          responses: { 204: { description: "Deregistered" } },
+        },
       },
     );
 }

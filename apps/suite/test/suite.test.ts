@@ -1,0 +1,105 @@
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { readEnv, serviceEnv } from "@diana/core/config";
+import { connectKv } from "@diana/core/kv";
+import { silentLogger } from "@diana/core/log";
+import { json, requireServer, waitFor } from "@diana/core/testing";
+import { createTestDatabase, requirePostgres, type TestDatabase } from "@diana/db/testing";
+import { serviceNames } from "../src/catalogue";
+import { launchSuite, type RunningSuite } from "../src/launch";
+import { expectPrometheusMetrics, expectValidOpenApi } from "./fleet-checks";
+
+const REDIS_URL = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
+const prefix = `diana-test:${crypto.randomUUID()}:`;
+const pg = await requirePostgres();
+const redis = await requireServer(`Redis at ${new URL(REDIS_URL).host}`, async () => {
+  const kv = connectKv({ url: REDIS_URL });
+  try {
+    await kv.ping();
+  } finally {
+    await kv.close();
+  }
+});
+const skip = pg.reason ?? redis.reason;
+const suiteDescribe = skip ? describe.skip : describe;
+if (skip) console.warn(`skipping the real-infrastructure suite test: ${skip}`);
+
+suiteDescribe("the suite on real Postgres and Redis", () => {
+  let database: TestDatabase;
+  let suite: RunningSuite;
+  const portOffset = 20_000 + Math.floor(Math.random() * 30_000);
+  const gateway = `http://127.0.0.1:${8080 + portOffset}`;
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    const env = readEnv(serviceEnv, {
+      DATABASE_URL: database.url,
+      REDIS_URL,
+      DIANA_KV_PREFIX: prefix,
+      SERVICE_TOKEN: `${crypto.randomUUID()}${crypto.randomUUID()}`,
+      HEARTBEAT_INTERVAL_MS: "500",
+      INSTANCE_TTL_MS: "2000",
+      SHUTDOWN_TIMEOUT_MS: "2000",
+    });
+    process.env.REGISTRY_URL = `http://127.0.0.1:${8021 + portOffset}`;
+    suite = await launchSuite({ env, logger: silentLogger, portOffset });
+  }, 60_000);
+
+  afterAll(async () => {
+    await suite?.stop("test done");
+    delete process.env.REGISTRY_URL;
+    const kv = connectKv({ url: REDIS_URL });
+    for (const key of await kv.keys(prefix)) await kv.delete(key);
+    await kv.close();
+    await database?.drop();
+  }, 30_000);
+
+  test("brings all eleven services to ready and lists them healthy through the gateway", async () => {
+    expect(suite.services.map((s) => s.name).sort()).toEqual([...serviceNames].sort());
+    expect(suite.infra).toBe("real");
+    const body = await waitFor(async () => {
+      const res = await json(fetch(`${gateway}/api/registry/services`));
+      return res.services.filter((s: { status: string }) => s.status === "healthy").length === 11 && res;
+    });
+    expect(body.services.map((s: { name: string }) => s.name).sort()).toEqual([...serviceNames].sort());
+    const instances = (await json(fetch(`${gateway}/api/registry/instances`))).instances;
+    expect(instances).toHaveLength(11);
+    for (const i of instances)
+      expect(i).toMatchObject({ status: "passing", infra: "real", version: "0.1.0" });
+  });
+
+  test("every service's /openapi is a valid OpenAPI 3.1 document", async () => {
+    for (const s of suite.services) await expectValidOpenApi(s);
+  });
+
+  test("every service's /metrics parses as Prometheus text, all diana_* with a service label", async () => {
+    for (const s of suite.services) await expectPrometheusMetrics(s);
+  });
+
+  test("every service is ready with its database and key-value checks up", async () => {
+    for (const s of suite.services) {
+      const res = await fetch(`${s.url}/health/ready`);
+      expect(res.status).toBe(200);
+      const body = await json(res);
+      expect(body.checks.database.status).toBe("up");
+      expect(body.checks.kv.status).toBe("up");
+    }
+  });
+
+  test("each service migrated its own schema", async () => {
+    const { SQL } = await import("bun");
+    const sql = new SQL(database.url, { max: 1 });
+    const rows: Array<{ schema_name: string }> =
+      await sql`select schema_name from information_schema.schemata`;
+    await sql.close();
+    const schemas = rows.map((r) => r.schema_name);
+    for (const name of serviceNames) expect(schemas).toContain(name.replaceAll("-", "_"));
+  });
+
+  test("the gateway forwards to a service and answers 503 naming a service with no live instance", async () => {
+    const info = await json(fetch(`${gateway}/api/trading/ops/info`));
+    expect(info.name).toBe("trading");
+    const res = await fetch(`${gateway}/api/nosuch/ops/info`);
+    expect(res.status).toBe(503);
+    expect((await json(res)).detail).toContain("nosuch");
+  });
+});
