@@ -19,6 +19,8 @@ export {
 export { createInProcessBus, type InProcessBusOptions } from "./in-process";
 export { createInProcessBroker, InProcessBroker } from "./in-process-broker";
 export { type BusOptions, DEFAULT_RETRY } from "./options";
+export { createRabbitMqBus, type RabbitMqBusOptions } from "./rabbitmq";
+export { type ConsumerQueueNames, consumerTopology, EVENTS_EXCHANGE, queueNames } from "./rabbitmq-topology";
 export { topicMatches } from "./topic-match";
 export type {
   AttemptRecord,
