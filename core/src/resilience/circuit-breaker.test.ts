@@ -56,6 +56,17 @@ describe("circuit breaker", () => {
     expect((err as BrokenCircuitError).status).toBe(503);
   });
 
+  test("rejections in one open period share one frozen error whose retryAfterMs counts down", async () => {
+    const { breaker, clock } = setup();
+    for (let i = 0; i < 4; i++) await run(breaker, boom);
+    const a = (await run(breaker, ok)) as BrokenCircuitError;
+    clock.tick(250);
+    const b = (await run(breaker, ok)) as BrokenCircuitError;
+    expect(b).toBe(a);
+    expect(Object.isFrozen(a)).toBe(true);
+    expect(a.retryAfterMs).toBe(750);
+  });
+
   test("moves to half-open on a timer, without a call", async () => {
     const { breaker, clock } = setup();
     for (let i = 0; i < 4; i++) await run(breaker, boom);

@@ -81,6 +81,9 @@ export class CircuitBreaker implements Policy {
   /** Closed and not overridden: the path that skips every other check. */
   private fast = true;
   private openUntil = 0;
+  private halfOpenUntil = 0;
+  /** The error shared by this generation's rejections. */
+  private rejection: BrokenCircuitError | undefined;
   private probesAdmitted = 0;
   private probesDone = 0;
   private probeFailures = 0;
@@ -219,30 +222,44 @@ export class CircuitBreaker implements Policy {
   private admit<T>(fn: (ctx: PolicyContext) => Promise<T>, ctx?: Partial<PolicyContext>): Promise<T> {
     const mode = this._mode;
     if (mode === "disabled") return fn(toContext(ctx));
-    if (mode === "forced-open") return this.reject(fn, ctx, "forced-open", undefined);
+    if (mode === "forced-open") return this.reject(fn, ctx, "forced-open");
     const now = this.clock.now();
     if (this._state === "open" && now >= this.openUntil) {
       this.transition("half-open", { kind: "wait-elapsed", openMs: this.cfg.openMs });
     }
     if (this._state === "closed") return this.track(fn, toContext(ctx), this.gen);
-    if (this._state === "open") return this.reject(fn, ctx, "open", this.openUntil - now);
+    if (this._state === "open") return this.reject(fn, ctx, "open");
     if (this.probesAdmitted < this.cfg.halfOpenProbes) {
       this.probesAdmitted++;
       return this.track(fn, toContext(ctx), this.gen);
     }
-    return this.reject(fn, ctx, "half-open-full", this.cfg.halfOpenMaxMs);
+    return this.reject(fn, ctx, "half-open-full");
   }
 
   private reject<T>(
     fn: (ctx: PolicyContext) => Promise<T>,
     ctx: Partial<PolicyContext> | undefined,
     reason: RejectionReason,
-    retryAfterMs: number | undefined,
   ): Promise<T> {
     const dryRun = this._mode === "metrics-only";
     if (this.rejected.size !== 0) this.rejected.emit({ reason, dryRun });
     if (dryRun) return fn(toContext(ctx));
-    return Promise.reject(new BrokenCircuitError(reason, retryAfterMs, this.name));
+    let error = this.rejection;
+    if (error === undefined || error.reason !== reason) error = this.rejection = this.rejectionFor(reason);
+    return Promise.reject(error);
+  }
+
+  private rejectionFor(reason: RejectionReason): BrokenCircuitError {
+    const until =
+      reason === "open"
+        ? () => this.openUntil
+        : reason === "half-open-full"
+          ? () => this.halfOpenUntil
+          : undefined;
+    const retryAfter = until && (() => until() - this.clock.now());
+    const error = new BrokenCircuitError(reason, retryAfter, this.name);
+    Object.freeze(error);
+    return error;
   }
 
   private track<T>(fn: (ctx: PolicyContext) => Promise<T>, ctx: PolicyContext, gen: number): Promise<T> {
@@ -320,11 +337,13 @@ export class CircuitBreaker implements Policy {
   private enter(to: CircuitState, from: BreakerStatus, reason: TransitionReason): void {
     this._state = to;
     this.gen++;
+    this.rejection = undefined;
     if (this.timer !== undefined) this.clock.clearTimeout(this.timer);
     this.timer = undefined;
     if (to === "closed") this.window.reset();
     if (to === "half-open") {
       this.probesAdmitted = this.probesDone = this.probeFailures = this.probeSlow = 0;
+      this.halfOpenUntil = this.clock.now() + this.cfg.halfOpenMaxMs;
       this.schedule(this.cfg.halfOpenMaxMs);
     }
     this.fast = this.computeFast();
@@ -348,6 +367,7 @@ export class CircuitBreaker implements Policy {
   private setMode(mode: BreakerMode, action: ManualAction): void {
     const from = this.status;
     this._mode = mode;
+    this.rejection = undefined;
     this.fast = this.computeFast();
     this.record({ from, to: this.status, at: this.clock.now(), reason: { kind: "manual", action } });
   }

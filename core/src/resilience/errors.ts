@@ -11,7 +11,12 @@ export abstract class ResilienceError extends Error {
 /** Why a breaker refused a call. */
 export type RejectionReason = "open" | "half-open-full" | "forced-open";
 
-/** The circuit is open (or forced open, or its half-open probes are taken): the call was not made. */
+/**
+ * The circuit is open (or forced open, or its half-open probes are taken): the call was not made.
+ * A breaker hands the same frozen instance to every call it rejects for one reason within one
+ * generation, so rejecting allocates no error and captures no stack; `retryAfterMs` is computed
+ * when read.
+ */
 export class BrokenCircuitError extends ResilienceError {
   override readonly name = "BrokenCircuitError" as const;
   readonly code = "CIRCUIT_OPEN" as const;
@@ -19,11 +24,16 @@ export class BrokenCircuitError extends ResilienceError {
   readonly retryable = false;
   constructor(
     readonly reason: RejectionReason,
-    /** When a call may next be admitted; the service kit sends it as `Retry-After`. */
-    readonly retryAfterMs: number | undefined,
+    private readonly retryAfter: number | (() => number) | undefined,
     readonly breaker?: string,
   ) {
     super(`circuit ${breaker ? `${breaker} ` : ""}is ${reason}`);
+  }
+
+  /** When a call may next be admitted, in ms; the service kit sends it as `Retry-After`. */
+  get retryAfterMs(): number | undefined {
+    const r = this.retryAfter;
+    return typeof r === "function" ? Math.max(0, r()) : r;
   }
 }
 
