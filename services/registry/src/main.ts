@@ -6,7 +6,9 @@ import { loadConfig } from "./config";
 
 runMain(async () => {
   const env = loadConfig();
-  const deps = platformDeps(env, env.PORT);
+  // Alone, the registry registers with itself unless told where the fleet's registry is.
+  const self = process.env.REGISTRY_URL ? env.REGISTRY_URL : `http://127.0.0.1:${env.PORT}`;
+  const deps = platformDeps({ ...env, REGISTRY_URL: self }, env.PORT);
   const db = await connect({ url: env.DATABASE_URL, dataDir: env.DIANA_DATA_DIR });
   await db.migrate(meta.name);
   const kv = connectKv({ url: env.REDIS_URL, keyPrefix: env.DIANA_KV_PREFIX });

@@ -1,0 +1,33 @@
+/**
+ * `bun run bench`: runs every benchmark script in turn, each in its own process so one script's
+ * memory and JIT state do not colour the next. `bun run bench breaker bus` runs just those.
+ */
+import { join } from "node:path";
+
+const scripts = ["startup", "breaker", "http-client", "bus", "outbox"];
+const chosen = Bun.argv.length > 2 ? Bun.argv.slice(2) : scripts;
+const unknown = chosen.filter((s) => !scripts.includes(s));
+if (unknown.length) {
+  console.error(`unknown benchmark ${unknown.join(", ")}; choose from ${scripts.join(", ")}`);
+  process.exit(2);
+}
+
+const failed: string[] = [];
+for (const name of chosen) {
+  const file = join(import.meta.dir, `${name}.ts`);
+  if (!(await Bun.file(file).exists())) {
+    console.log(`\n### ${name}: not written yet, skipped`);
+    continue;
+  }
+  console.log(`\n### ${name}`);
+  const proc = Bun.spawn(["bun", file], {
+    stdout: "inherit",
+    stderr: "inherit",
+    cwd: join(import.meta.dir, ".."),
+  });
+  if ((await proc.exited) !== 0) failed.push(name);
+}
+if (failed.length) {
+  console.error(`\nfailed: ${failed.join(", ")}`);
+  process.exit(1);
+}
