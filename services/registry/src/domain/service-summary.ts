@@ -18,16 +18,19 @@ export function summarise(instances: readonly InstanceRecord[]): ServiceSummary[
   return [...byService]
     .map(([name, list]) => {
       const passing = list.filter((i) => i.status === "passing");
-      const latest = (xs: string[]) => (xs.length ? xs.reduce((a, b) => (a > b ? a : b)) : null);
-      const earliest = (xs: string[]) => (xs.length ? xs.reduce((a, b) => (a < b ? a : b)) : null);
       return {
         name,
         status: passing.length > 0 ? ("healthy" as const) : ("unhealthy" as const),
         instances: list.length,
         passing: passing.length,
         versions: [...new Set(list.map((i) => i.version))].sort(),
-        upSince: earliest(passing.map((i) => i.startedAt)),
-        lastHeartbeat: latest(list.map((i) => i.lastHeartbeat)),
+        // ISO-8601 UTC strings sort in time order.
+        upSince: passing.map((i) => i.startedAt).sort()[0] ?? null,
+        lastHeartbeat:
+          list
+            .map((i) => i.lastHeartbeat)
+            .sort()
+            .at(-1) ?? null,
       };
     })
     .sort((a, b) => a.name.localeCompare(b.name));
