@@ -15,7 +15,7 @@ export function FetchError({
   const retry = `retrying every ${POLL_MS / 1000} s`;
   return (
     <div className="banner banner-error" role="alert">
-      <strong>{describe(error)}</strong> — {retry}.{" "}
+      <strong>{describeFetchError(error)}</strong> — {retry}.{" "}
       {dataUpdatedAt > 0
         ? `The table shows data from ${formatAgo(new Date(dataUpdatedAt).toISOString(), now)}.`
         : "No data yet."}
@@ -23,7 +23,8 @@ export function FetchError({
   );
 }
 
-function describe(error: Error): string {
+/** A one-line account of a failed gateway call. */
+export function describeFetchError(error: Error): string {
   if (error instanceof UnreachableError) return "The gateway does not answer";
   if (error instanceof ApiError) {
     const { status, problem } = error;

@@ -1,4 +1,5 @@
 import type { Instance, ServiceSummary } from "../../api/types";
+import { describeFetchError } from "../../components/fetch-error";
 import { StatusBadge } from "../../components/status-badge";
 import { formatAgo, formatDuration, formatTimestamp } from "../../lib/format";
 import { InstanceTable } from "./instance-table";
@@ -10,11 +11,12 @@ interface Props {
   now: number;
   open: boolean;
   onToggle: () => void;
-  /** This service's instances; undefined while they load. */
+  /** This service's instances; undefined while they load or when they failed to load. */
   instances: Instance[] | undefined;
+  instancesError: Error | null;
 }
 
-export function ServiceRow({ service: s, now, open, onToggle, instances }: Props) {
+export function ServiceRow({ service: s, now, open, onToggle, instances, instancesError }: Props) {
   const detailId = `instances-of-${s.name}`;
   return (
     <>
@@ -51,10 +53,15 @@ export function ServiceRow({ service: s, now, open, onToggle, instances }: Props
       {open && (
         <tr id={detailId} className="detail">
           <td colSpan={COLUMNS}>
+            {instancesError && (
+              <p className="error-text" role="alert">
+                Instances: {describeFetchError(instancesError)} — retrying.
+              </p>
+            )}
             {instances ? (
               <InstanceTable service={s.name} instances={instances} now={now} />
             ) : (
-              <p className="muted">Loading instances…</p>
+              !instancesError && <p className="muted">Loading instances…</p>
             )}
           </td>
         </tr>

@@ -28,7 +28,6 @@ export function ServicesPage() {
 
   const list = services.data ?? [];
   const unhealthy = list.filter((s) => s.status === "unhealthy").length;
-  const error = services.error ?? instances.error;
 
   return (
     <section aria-labelledby="services-title">
@@ -45,7 +44,9 @@ export function ServicesPage() {
           </p>
         )}
       </div>
-      {error && <FetchError error={error} dataUpdatedAt={services.dataUpdatedAt} now={now} />}
+      {services.error && (
+        <FetchError error={services.error} dataUpdatedAt={services.dataUpdatedAt} now={now} />
+      )}
       <table className={`services${services.isError && services.data ? " stale" : ""}`}>
         <caption className="visually-hidden">Services in the registry</caption>
         <thead>
@@ -83,6 +84,7 @@ export function ServicesPage() {
               open={open.has(s.name)}
               onToggle={() => toggle(s.name)}
               instances={instances.data ? (byService.get(s.name) ?? []) : undefined}
+              instancesError={instances.error}
             />
           ))}
         </tbody>
