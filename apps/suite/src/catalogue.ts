@@ -3,6 +3,7 @@ import * as config from "@diana/config";
 import type { KeyValueStore } from "@diana/core/kv";
 import type { PlatformDeps } from "@diana/core/service";
 import * as dashboard from "@diana/dashboard";
+import type { Database } from "@diana/db";
 import * as gateway from "@diana/gateway";
 import * as kucoin from "@diana/kucoin";
 import * as monitor from "@diana/monitor";
@@ -15,6 +16,8 @@ import * as trading from "@diana/trading";
 /** What the suite hands every service beyond the platform dependencies. */
 export interface SuiteDeps extends PlatformDeps {
   kv: KeyValueStore;
+  /** The shared database handle; each service uses `database.forService(<its name>)`. */
+  database: Database;
   consoleDir?: string;
 }
 

@@ -60,6 +60,7 @@ export async function launchSuite(options: LaunchOptions): Promise<RunningSuite>
       shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,
       checks: { database: () => database.ping(), kv: () => kv.ping() },
       kv,
+      database,
       consoleDir: options.consoleDir,
     }),
   );
