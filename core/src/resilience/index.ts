@@ -28,7 +28,7 @@ export {
 } from "./errors";
 export { type Disposable, type Event, EventEmitter } from "./events";
 export { FakeClock, flush } from "./fake-clock";
-export { noop, type Policy, type PolicyContext, toContext, wrap } from "./policy";
+export { neverSignal, noop, type Policy, type PolicyContext, toContext, wrap } from "./policy";
 export { type RetryEvent, type RetryOptions, RetryPolicy, retry } from "./retry";
 export { TimeWindow } from "./time-window";
 export { type TimeoutMode, type TimeoutOptions, TimeoutPolicy, timeout } from "./timeout";

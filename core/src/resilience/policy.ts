@@ -11,7 +11,9 @@ export interface Policy {
   execute<T>(fn: (ctx: PolicyContext) => Promise<T>, ctx?: Partial<PolicyContext>): Promise<T>;
 }
 
-const never = new AbortController().signal;
+/** The signal of a call nobody can cancel; policies skip linking to it. */
+export const neverSignal: AbortSignal = new AbortController().signal;
+const never = neverSignal;
 const defaultContext: PolicyContext = Object.freeze({ signal: never, attempt: 1 });
 
 /** Fills a partial context; returns the same object when already complete (no allocation). */

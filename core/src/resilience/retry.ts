@@ -2,7 +2,7 @@ import { type Backoff, decorrelatedJitter } from "./backoff";
 import { type Clock, sleep, systemClock } from "./clock";
 import { isRetryable, RetryBudgetExceededError, retryAfterOf, TimeoutError } from "./errors";
 import { type Event, EventEmitter } from "./events";
-import { type Policy, type PolicyContext, toContext } from "./policy";
+import { neverSignal, type Policy, type PolicyContext, toContext } from "./policy";
 
 export interface RetryOptions {
   /** Attempts in all, the first included. Defaults to 3. */
@@ -44,10 +44,15 @@ export class RetryPolicy implements Policy {
 
   async execute<T>(fn: (ctx: PolicyContext) => Promise<T>, ctx?: Partial<PolicyContext>): Promise<T> {
     const parent = toContext(ctx).signal;
+    parent.throwIfAborted();
     const deadline = this.clock.now() + this.budgetMs;
+    // One controller carries both the caller's abort and the budget (cheaper than AbortSignal.any).
     const budget = new AbortController();
+    const signal = budget.signal;
+    const onParentAbort = () => budget.abort(parent.reason);
+    const linked = parent !== neverSignal;
+    if (linked) parent.addEventListener("abort", onParentAbort, { once: true });
     const timer = this.clock.setTimeout(() => budget.abort(new TimeoutError(this.budgetMs)), this.budgetMs);
-    const signal = AbortSignal.any([parent, budget.signal]);
     const delays = this.backoff.start();
     try {
       for (let attempt = 1; ; attempt++) {
@@ -76,6 +81,7 @@ export class RetryPolicy implements Policy {
       }
     } finally {
       this.clock.clearTimeout(timer);
+      if (linked) parent.removeEventListener("abort", onParentAbort);
     }
   }
 }

@@ -1,6 +1,6 @@
 import { type Clock, systemClock } from "./clock";
 import { TimeoutError } from "./errors";
-import { type Policy, type PolicyContext, toContext } from "./policy";
+import { neverSignal, type Policy, type PolicyContext, toContext } from "./policy";
 
 /**
  * - `aggressive`: abort the signal and reject at the deadline, even if the function ignores the signal.
@@ -26,44 +26,44 @@ export class TimeoutPolicy implements Policy {
 
   execute<T>(fn: (ctx: PolicyContext) => Promise<T>, ctx?: Partial<PolicyContext>): Promise<T> {
     const outer = toContext(ctx);
+    const parent = outer.signal;
+    if (parent.aborted) return Promise.reject(parent.reason);
     const controller = new AbortController();
-    const onParentAbort = () => controller.abort(outer.signal.reason);
-    if (outer.signal.aborted) return Promise.reject(outer.signal.reason);
-    outer.signal.addEventListener("abort", onParentAbort, { once: true });
-    let fire!: (e: TimeoutError) => void;
-    const fired = new Promise<never>((_, reject) => {
-      fire = reject;
+    const onParentAbort = () => controller.abort(parent.reason);
+    const linked = parent !== neverSignal;
+    if (linked) parent.addEventListener("abort", onParentAbort, { once: true });
+    return new Promise<T>((resolve, reject) => {
+      const timer = this.clock.setTimeout(() => {
+        const error = new TimeoutError(this.ms);
+        controller.abort(error);
+        if (this.mode === "aggressive") reject(error);
+      }, this.ms);
+      const cleanup = () => {
+        this.clock.clearTimeout(timer);
+        if (linked) parent.removeEventListener("abort", onParentAbort);
+      };
+      let run: Promise<T>;
+      try {
+        run = fn({ signal: controller.signal, attempt: outer.attempt });
+      } catch (e) {
+        run = Promise.reject(e);
+      }
+      run.then(
+        (value) => {
+          cleanup();
+          resolve(value);
+        },
+        (error) => {
+          cleanup();
+          // A function that rejects because our timer aborted it reports a TimeoutError.
+          reject(
+            controller.signal.reason instanceof TimeoutError
+              ? new TimeoutError(this.ms, { cause: error })
+              : error,
+          );
+        },
+      );
     });
-    fired.catch(() => {});
-    const timer = this.clock.setTimeout(() => {
-      const error = new TimeoutError(this.ms);
-      controller.abort(error);
-      fire(error);
-    }, this.ms);
-    const cleanup = () => {
-      this.clock.clearTimeout(timer);
-      outer.signal.removeEventListener("abort", onParentAbort);
-    };
-    let run: Promise<T>;
-    try {
-      run = fn({ signal: controller.signal, attempt: outer.attempt });
-    } catch (e) {
-      run = Promise.reject(e);
-    }
-    const settled = run.then(
-      (value) => {
-        cleanup();
-        return value;
-      },
-      (error) => {
-        cleanup();
-        // A function that rejects because our timer aborted it reports a TimeoutError.
-        const reason = controller.signal.reason;
-        throw reason instanceof TimeoutError ? new TimeoutError(this.ms, { cause: error }) : error;
-      },
-    );
-    if (this.mode === "cooperative") return settled;
-    return Promise.race([settled, fired]);
   }
 }
 
