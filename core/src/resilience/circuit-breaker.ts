@@ -223,12 +223,12 @@ export class CircuitBreaker implements Policy {
     const mode = this._mode;
     if (mode === "disabled") return fn(toContext(ctx));
     if (mode === "forced-open") return this.reject(fn, ctx, "forced-open");
-    const now = this.clock.now();
-    if (this._state === "open" && now >= this.openUntil) {
+    if (this._state === "open") {
+      // The armed timer moves open → half-open; reading the clock is only the fallback.
+      if (this.timer !== undefined || this.clock.now() < this.openUntil) return this.reject(fn, ctx, "open");
       this.transition("half-open", { kind: "wait-elapsed", openMs: this.cfg.openMs });
     }
     if (this._state === "closed") return this.track(fn, toContext(ctx), this.gen);
-    if (this._state === "open") return this.reject(fn, ctx, "open");
     if (this.probesAdmitted < this.cfg.halfOpenProbes) {
       this.probesAdmitted++;
       return this.track(fn, toContext(ctx), this.gen);

@@ -95,7 +95,11 @@ export function bindBreakerMetrics(set: BreakerSet, registry: Registry): Disposa
   };
   for (const entry of set.entriesList()) bind(entry.name);
   subs.push(set.onAdd((entry) => bind(entry.name)));
-  return { dispose: () => subs.forEach((s) => s.dispose()) };
+  return {
+    dispose: () => {
+      for (const s of subs) s.dispose();
+    },
+  };
 }
 
 function metric<T>(registry: Registry, name: string, create: (name: string) => T): T {
