@@ -1,6 +1,15 @@
+import type { EventBus } from "@diana/core/bus";
+import type { Release } from "@diana/core/config";
 import { createPlatformService, type PlatformDeps } from "@diana/core/service";
+import { type Database, serviceNames } from "@diana/db";
 import pkg from "../package.json" with { type: "json" };
 import { DEFAULT_PORT } from "./config";
+import { createReleaseFeed } from "./domain/release-feed";
+import { createReleaseStore } from "./domain/release-store";
+import { instanceRoutes } from "./routes/instances";
+import { namespaceRoutes } from "./routes/namespaces";
+import { releaseRoutes } from "./routes/releases";
+import { streamRoutes } from "./routes/stream";
 
 export const meta = {
   name: "config" as const,
@@ -10,11 +19,47 @@ export const meta = {
     "Configuration releases per namespace: schema-checked, immutable versions, diff, rollback and audit.",
 };
 
-export type ConfigDeps = PlatformDeps;
+export interface ConfigDeps extends PlatformDeps {
+  database: Database;
+  /** When given, each release is also announced as `config.released`. */
+  bus?: EventBus;
+  /** Namespaces created (with an open schema) on first use. Defaults to the eleven services and `global`. */
+  namespaces?: readonly string[];
+  /** Interval of the SSE heartbeat comments. Defaults to 15 s. */
+  streamHeartbeatMs?: number;
+}
 
-/** Builds the config service. No I/O until `start()`. */
+/** Builds the config service. No I/O until `start()` or the first request. */
 export function createApp(deps: ConfigDeps) {
-  return createPlatformService(meta, deps);
+  const service = createPlatformService(meta, deps);
+  const store = createReleaseStore(deps.database, { seed: deps.namespaces ?? [...serviceNames, "global"] });
+  const onError = (e: unknown) => service.log.warn("release push failed", { error: e });
+  const feed = createReleaseFeed(deps.database, store, onError);
+  const open = new Set<() => void>();
+
+  const onRelease = (release: Release) => {
+    feed.emit(release);
+    const { content: _, ...data } = release;
+    deps.bus
+      ?.publish({ type: "config.released", subject: release.namespace, data })
+      .catch((e) =>
+        service.log.warn("config.released was not published", { error: e, version: release.version }),
+      );
+  };
+
+  service.attach({
+    // Streams never end on their own: close them so the server can drain, and clients reconnect elsewhere.
+    onDrain: () => {
+      for (const close of [...open]) close();
+    },
+    onStop: () => feed.close(),
+  });
+  const app = service.app
+    .use(namespaceRoutes(store, deps.serviceToken))
+    .use(releaseRoutes(store, deps.serviceToken, onRelease))
+    .use(streamRoutes({ store, feed, open, heartbeatMs: deps.streamHeartbeatMs ?? 15_000, onError }))
+    .use(instanceRoutes(store, deps.serviceToken));
+  return { ...service, app };
 }
 
 export type ConfigApp = ReturnType<typeof createApp>["app"];

@@ -8,7 +8,7 @@ runMain(async () => {
   const deps = platformDeps(env, env.PORT);
   const db = await connect({ url: env.DATABASE_URL, dataDir: env.DIANA_DATA_DIR });
   await db.migrate(meta.name);
-  const service = createApp({ ...deps, ...resources({ database: db }) });
+  const service = createApp({ ...deps, database: db, ...resources({ database: db }) });
   await service.start();
   runUntilSignal(service, deps.logger);
 });

@@ -1,0 +1,67 @@
+import { AppliedReportSchema } from "@diana/core/config";
+import { ProblemSchema, serviceTokenSecurity } from "@diana/core/service";
+import { Elysia, t } from "elysia";
+import { InstanceAckSchema, NamespaceName } from "../contract";
+import type { ReleaseStore } from "../domain/release-store";
+import { writerGuard } from "./guard";
+import { NsParams } from "./namespaces";
+
+const InstanceParams = t.Object({
+  ns: NamespaceName,
+  instanceId: t.String({ pattern: "^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$" }),
+});
+
+/** Applied-version acks from the fleet, and the drift view built from them. */
+export function instanceRoutes(store: ReleaseStore, serviceToken: string) {
+  return new Elysia({ name: "config:instances" })
+    .post(
+      "/namespaces/:ns/instances/:instanceId/applied",
+      async ({ params, body }) => {
+        await store.recordApplied(params.ns, params.instanceId, body);
+        return { recorded: true as const };
+      },
+      {
+        beforeHandle: writerGuard(serviceToken),
+        params: InstanceParams,
+        body: AppliedReportSchema,
+        response: {
+          200: t.Object({ recorded: t.Literal(true) }),
+          400: ProblemSchema,
+          401: ProblemSchema,
+          404: ProblemSchema,
+        },
+        detail: {
+          tags: ["instances"],
+          security: serviceTokenSecurity,
+          summary: "An instance reports that it applied (or rejected) a release",
+        },
+      },
+    )
+    .get(
+      "/namespaces/:ns/instances",
+      async ({ params }) => {
+        const [acks, current] = await Promise.all([store.acks(params.ns), store.current(params.ns)]);
+        const head = current?.version ?? 0;
+        return {
+          namespace: params.ns,
+          current: current?.version ?? null,
+          instances: acks.map((a) => ({ ...a, lagging: (a.runningVersion ?? 0) < head })),
+        };
+      },
+      {
+        params: NsParams,
+        response: {
+          200: t.Object({
+            namespace: t.String(),
+            current: t.Nullable(t.Integer()),
+            instances: t.Array(InstanceAckSchema),
+          }),
+          404: ProblemSchema,
+        },
+        detail: {
+          tags: ["instances"],
+          summary: "Which instance runs which version, and which lag or rejected a release",
+        },
+      },
+    );
+}
