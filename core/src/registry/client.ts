@@ -1,11 +1,18 @@
+import { createServiceTokenSigner } from "../auth/service-token";
 import { RegistryUnavailableError } from "./errors";
 import type { Discovery, InstanceRecord, InstanceRegistration } from "./types";
+import { watchFleet } from "./watch";
 
 export interface RegistryClientOptions {
   /** Base URL of the registry service, e.g. `http://127.0.0.1:8021`. */
   url: string;
-  /** The service token that registry writes need. */
+  /**
+   * The shared `SERVICE_TOKEN` secret. Every request carries a short-lived service token signed with
+   * the key derived from it, never the secret itself.
+   */
   token: string;
+  /** `sub` of those service tokens: the calling service. Defaults to `"diana"`. */
+  service?: string;
   /** How long a discovered view is reused before it is refreshed. Defaults to 1 s. */
   cacheMs?: number;
   /** Per-request timeout. Defaults to 2 s. */
@@ -24,19 +31,29 @@ export interface RegistryClientOptions {
  */
 export function createRegistryClient(options: RegistryClientOptions) {
   const base = options.url.replace(/\/$/, "");
-  const doFetch = options.fetch ?? fetch;
+  const rawFetch = options.fetch ?? fetch;
+  const tokens = createServiceTokenSigner({
+    secret: options.token,
+    subject: options.service ?? "diana",
+    now: options.now,
+  });
+  const doFetch = (async (input: string | URL | Request, init: RequestInit = {}) => {
+    const headers = new Headers(init.headers);
+    headers.set("authorization", `Bearer ${await tokens.token()}`);
+    return rawFetch(input, { ...init, headers });
+  }) as typeof fetch;
   const now = options.now ?? Date.now;
   const cacheMs = options.cacheMs ?? 1_000;
   const timeoutMs = options.timeoutMs ?? 2_000;
-  const auth = { authorization: `Bearer ${options.token}` };
   let view: { at: number; instances: InstanceRecord[] } | undefined;
   let inflight: Promise<InstanceRecord[]> | undefined;
+  let watcher: ReturnType<typeof watchFleet> | undefined;
 
   async function call(method: string, path: string, body?: unknown): Promise<Response> {
     try {
       return await doFetch(`${base}${path}`, {
         method,
-        headers: body === undefined ? auth : { ...auth, "content-type": "application/json" },
+        headers: body === undefined ? {} : { "content-type": "application/json" },
         body: body === undefined ? undefined : JSON.stringify(body),
         signal: AbortSignal.timeout(timeoutMs),
       });
@@ -61,7 +78,7 @@ export function createRegistryClient(options: RegistryClientOptions) {
   }
 
   async function cached(): Promise<InstanceRecord[]> {
-    if (view && now() - view.at < cacheMs) return view.instances;
+    if (view && (watcher?.connected || now() - view.at < cacheMs)) return view.instances;
     inflight ??= list().finally(() => {
       inflight = undefined;
     });
@@ -79,8 +96,9 @@ export function createRegistryClient(options: RegistryClientOptions) {
       return (await res.json()) as InstanceRecord;
     },
     /** False when the registry no longer knows the instance (it restarted or evicted it): register again. */
-    async heartbeat(id: string): Promise<boolean> {
-      const res = await call("PUT", `/instances/${encodeURIComponent(id)}/heartbeat`);
+    async heartbeat(id: string, configVersion?: number | null): Promise<boolean> {
+      const body = configVersion === undefined ? undefined : { configVersion };
+      const res = await call("PUT", `/instances/${encodeURIComponent(id)}/heartbeat`, body);
       if (res.status === 404) return false;
       await expectOk(res, `heartbeat of ${id}`);
       return true;
@@ -90,9 +108,29 @@ export function createRegistryClient(options: RegistryClientOptions) {
       if (res.status !== 404) await expectOk(res, `deregistering ${id}`);
     },
     list,
-    /** Passing instances of `service`, from a view at most `cacheMs` old. */
+    /**
+     * Keeps the discovery view current from the registry's watch stream instead of polling; while
+     * the stream is down the view falls back to polling and, failing that, to the last good view.
+     * Returns a function that stops watching.
+     */
+    watch(onDisconnect?: (error: unknown) => void): () => Promise<void> {
+      watcher ??= watchFleet({
+        url: base,
+        fetch: doFetch,
+        onSnapshot: (s) => {
+          view = { at: now(), instances: s.instances };
+        },
+        onDisconnect,
+      });
+      const w = watcher;
+      return async () => {
+        if (watcher === w) watcher = undefined;
+        await w.close();
+      };
+    },
+    /** Routable (passing, not drained) instances of `service`, from a view at most `cacheMs` old. */
     async resolve(service: string) {
-      return (await cached()).filter((i) => i.service === service && i.status === "passing");
+      return (await cached()).filter((i) => i.service === service && i.routable);
     },
   } satisfies Discovery & Record<string, unknown>;
   return client;

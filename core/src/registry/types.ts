@@ -1,5 +1,6 @@
 /**
- * `passing`: heartbeats arrive within the TTL. `critical`: the TTL ran out without one.
+ * Health of an instance. `passing`: heartbeats arrive within the TTL and active checks pass.
+ * `critical`: the TTL ran out, or active checks failed past the anti-flap threshold.
  * `left`: the instance deregistered on shutdown.
  */
 export type InstanceStatus = "passing" | "critical" | "left";
@@ -14,6 +15,22 @@ export interface InstanceRegistration {
   startedAt: string;
   /** How long the registry waits for the next heartbeat. */
   ttlMs: number;
+  tags?: string[];
+  /** The config release the instance runs, when it uses the config service. */
+  configVersion?: number | null;
+}
+
+/** An operator took the instance out of rotation: it stays listed, clients stop routing to it. */
+export interface Drain {
+  reason: string;
+  at: string;
+}
+
+/** The last active check of `/health/ready`, after anti-flap thresholds. */
+export interface CheckView {
+  status: "passing" | "critical";
+  detail: string;
+  at: string;
 }
 
 /** An instance as the registry reports it. */
@@ -21,6 +38,12 @@ export interface InstanceRecord extends InstanceRegistration {
   status: InstanceStatus;
   registeredAt: string;
   lastHeartbeat: string;
+  drained: Drain | null;
+  check: CheckView | null;
+  /** Kept passing by mass-eviction protection although its TTL ran out. */
+  protected: boolean;
+  /** Passing and not drained: clients may send it traffic. */
+  routable: boolean;
 }
 
 /** Resolves a service name to instances that may take traffic. */

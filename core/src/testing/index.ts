@@ -1,3 +1,4 @@
+export { freePort } from "./free-port";
 export { json } from "./http";
 export { testPlatformDeps, testServiceToken } from "./platform-deps";
 export {

@@ -14,6 +14,16 @@ export const RegistrationSchema = t.Object({
   infra: t.Union([t.Literal("embedded"), t.Literal("real")]),
   startedAt: t.String({ format: "date-time" }),
   ttlMs: t.Integer({ minimum: 500, maximum: 3_600_000 }),
+  tags: t.Optional(t.Array(t.String({ pattern: "^[a-z0-9][a-z0-9:=._-]{0,62}$" }), { maxItems: 20 })),
+  configVersion: t.Optional(t.Nullable(t.Integer({ minimum: 0 }))),
+});
+
+export const DrainSchema = t.Object({ reason: t.String(), at: t.String({ format: "date-time" }) });
+
+export const CheckSchema = t.Object({
+  status: t.Union([t.Literal("passing"), t.Literal("critical")]),
+  detail: t.String(),
+  at: t.String({ format: "date-time" }),
 });
 
 export const InstanceSchema = t.Composite([
@@ -22,14 +32,36 @@ export const InstanceSchema = t.Composite([
     status: InstanceStatusSchema,
     registeredAt: t.String({ format: "date-time" }),
     lastHeartbeat: t.String({ format: "date-time" }),
+    drained: t.Nullable(DrainSchema),
+    check: t.Nullable(CheckSchema),
+    protected: t.Boolean({
+      description: "Kept passing by mass-eviction protection although its TTL ran out",
+    }),
+    routable: t.Boolean({ description: "Passing and not drained: clients may route to it" }),
   }),
 ]);
+
+export const GuardSchema = t.Object({
+  engaged: t.Boolean({ description: "Mass-eviction protection is holding instances whose TTL ran out" }),
+  held: t.Array(t.String()),
+});
+
+export const HistoryEntrySchema = t.Object({
+  instanceId: t.String(),
+  service: t.String(),
+  status: t.String({ description: "registered, passing, critical, drained, enabled or left" }),
+  reason: t.String(),
+  detail: t.Optional(t.Nullable(t.Record(t.String(), t.Unknown()))),
+  at: t.String({ format: "date-time" }),
+});
 
 export const ServiceSummarySchema = t.Object({
   name: t.String(),
   status: t.Union([t.Literal("healthy"), t.Literal("unhealthy")]),
   instances: t.Integer(),
   passing: t.Integer(),
+  routable: t.Integer({ description: "Passing and not drained" }),
+  drained: t.Integer(),
   versions: t.Array(t.String()),
   upSince: t.Nullable(t.String({ format: "date-time" })),
   lastHeartbeat: t.Nullable(t.String({ format: "date-time" })),
@@ -37,4 +69,5 @@ export const ServiceSummarySchema = t.Object({
 
 export type Instance = typeof InstanceSchema.static;
 export type ServiceSummary = typeof ServiceSummarySchema.static;
+export type HistoryEntry = typeof HistoryEntrySchema.static;
 export type { RegistryApp } from "./app";

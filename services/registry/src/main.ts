@@ -12,7 +12,7 @@ runMain(async () => {
   const db = await connect({ url: env.DATABASE_URL, dataDir: env.DIANA_DATA_DIR });
   await db.migrate(meta.name);
   const kv = connectKv({ url: env.REDIS_URL, keyPrefix: env.DIANA_KV_PREFIX });
-  const service = createApp({ ...deps, kv, ...resources({ database: db, kv }) });
+  const service = createApp({ ...deps, kv, database: db, ...resources({ database: db, kv }) });
   await service.start();
   runUntilSignal(service, deps.logger);
 });

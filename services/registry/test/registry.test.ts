@@ -1,11 +1,25 @@
-import { describe, expect, test } from "bun:test";
+import { afterAll, describe, expect, test } from "bun:test";
 import { memoryKv } from "@diana/core/kv";
 import { json, testPlatformDeps, testServiceToken } from "@diana/core/testing";
+import { connect } from "@diana/db";
+import { createTestDatabase, requirePostgres } from "@diana/db/testing";
 import { createApp } from "../src/app";
+
+const pg = await requirePostgres();
+const testDb = pg.available ? await createTestDatabase() : undefined;
+const database = await connect({ url: testDb?.url ?? "postgres://postgres@127.0.0.1:1/none" }).catch(
+  () => undefined,
+);
+await database?.migrate("registry");
+afterAll(async () => {
+  await database?.close();
+  await testDb?.drop();
+});
 
 let clock = Date.parse("2026-11-26T10:00:00Z");
 const kv = memoryKv({ now: () => clock });
-const { app } = createApp({ ...testPlatformDeps(), kv, store: { now: () => clock } });
+const registry = database && createApp({ ...testPlatformDeps(), kv, database, store: { now: () => clock } });
+const app = registry?.app as NonNullable<typeof registry>["app"];
 
 const auth = { authorization: `Bearer ${testServiceToken}`, "content-type": "application/json" };
 const call = (method: string, path: string, body?: unknown, headers: Record<string, string> = auth) =>
@@ -27,7 +41,7 @@ const registration = (id: string, service: string, ttlMs = 10_000) => ({
   ttlMs,
 });
 
-describe("registry", () => {
+describe.skipIf(!database)(`registry${pg.reason ? ` (skipped: ${pg.reason})` : ""}`, () => {
   test("registers an instance and lists it as passing", async () => {
     const res = await call("POST", "/instances", registration("trading-000000000001", "trading"));
     expect(res.status).toBe(201);
@@ -52,7 +66,7 @@ describe("registry", () => {
       passing: 0,
       instances: 1,
     });
-    expect((await call("PUT", "/instances/scoring-000000000001/heartbeat")).status).toBe(200);
+    expect((await call("PUT", "/instances/scoring-000000000001/heartbeat")).status).toBe(204);
     expect((await json(call("GET", "/instances/scoring-000000000001"))).status).toBe("passing");
   });
 
@@ -100,5 +114,56 @@ describe("registry", () => {
       passing: 1,
       versions: ["0.1.0"],
     });
+  });
+});
+
+describe.skipIf(!database)("mass-eviction protection", () => {
+  test("holds instances when most miss their heartbeats at once, and evicts when only a few do", async () => {
+    let now = Date.parse("2026-11-26T12:00:00Z");
+    const fleet = createApp({
+      ...testPlatformDeps(),
+      kv: memoryKv({ now: () => now }),
+      database: database!,
+      store: { now: () => now },
+    });
+    const post = (path: string, body?: unknown) =>
+      fleet.app.handle(
+        new Request(`http://localhost${path}`, {
+          method: body ? "POST" : "PUT",
+          headers: auth,
+          body: body && JSON.stringify(body),
+        }),
+      );
+    const ids = ["a", "b", "c", "d", "e"].map((x) => `svc${x}-000000000001`);
+    for (const id of ids)
+      await post("/instances", {
+        ...registration(id, id.slice(0, 4)),
+        startedAt: new Date(now).toISOString(),
+        ttlMs: 5_000,
+      });
+
+    // Only "a" keeps beating: four of five go silent, as if the registry were cut off from them.
+    now += 4_000;
+    await post(`/instances/${ids[0]}/heartbeat`);
+    now += 1_500;
+    const held = await json(fleet.app.handle(new Request("http://localhost/instances")));
+    expect(held.guard.engaged).toBe(true);
+    expect(held.guard.held.sort()).toEqual(ids.slice(1).sort());
+    for (const i of held.instances) expect(i.status).toBe("passing");
+    expect(held.instances.filter((i: { protected: boolean }) => i.protected)).toHaveLength(4);
+    await fleet.reconciler.tick();
+    expect(await (await fleet.app.handle(new Request("http://localhost/metrics"))).text()).toContain(
+      'diana_registry_eviction_guard_engaged{service="registry"} 1',
+    );
+
+    // Three come back; the last one silent is a minority and is evicted.
+    for (const id of ids.slice(0, 4)) await post(`/instances/${id}/heartbeat`);
+    const after = await json(fleet.app.handle(new Request("http://localhost/instances")));
+    expect(after.guard.engaged).toBe(false);
+    expect(after.instances.find((i: { id: string }) => i.id === ids[4]).status).toBe("critical");
+    await fleet.reconciler.tick();
+    expect(await (await fleet.app.handle(new Request("http://localhost/metrics"))).text()).toContain(
+      'diana_registry_eviction_guard_engaged{service="registry"} 0',
+    );
   });
 });

@@ -1,5 +1,7 @@
 import type { KeyValueStore } from "@diana/core/kv";
-import type { InstanceRecord, InstanceRegistration } from "@diana/core/registry";
+import type { Drain, InstanceRecord, InstanceRegistration } from "@diana/core/registry";
+import type { CheckState } from "./anti-flap";
+import { decideEviction, type EvictionGuardOptions } from "./eviction-guard";
 
 export interface InstanceStoreOptions {
   /** Smallest and largest TTL an instance may ask for. Defaults to 1 s and 5 min. */
@@ -7,6 +9,8 @@ export interface InstanceStoreOptions {
   maxTtlMs?: number;
   /** How long a record stays listed after its last heartbeat or deregistration. Defaults to 10 min. */
   retentionMs?: number;
+  /** Mass-eviction protection. Defaults to 50 % of at least 3 instances. */
+  guard?: Partial<EvictionGuardOptions>;
   now?: () => number;
 }
 
@@ -14,31 +18,84 @@ interface Stored extends InstanceRegistration {
   registeredAt: string;
   lastHeartbeat: string;
   left?: boolean;
+  drained?: Drain | null;
+}
+
+/** The fleet as one read sees it, with the eviction guard's verdict. */
+export interface FleetView {
+  instances: InstanceRecord[];
+  guard: { engaged: boolean; held: string[] };
 }
 
 const RECORD = "registry:instance:";
 const ALIVE = "registry:alive:";
+const CHECK = "registry:check:";
 
 /**
- * Instances in the key-value store. A record lives for the retention; a separate `alive` key lives
- * for the instance's TTL and is renewed by each heartbeat, so an instance whose heartbeats stop
- * turns `critical` as soon as its TTL runs out, and stays listed (as critical) until the retention.
+ * Instances in the key-value store. A record lives for the retention; an `alive` key lives for the
+ * instance's TTL and is renewed by each heartbeat; a `check` key holds the last active-check state.
+ * Status is derived on every read, so any registry instance answers the same.
  */
 export function createInstanceStore(kv: KeyValueStore, options: InstanceStoreOptions = {}) {
   const now = options.now ?? Date.now;
   const minTtl = options.minTtlMs ?? 1_000;
   const maxTtl = options.maxTtlMs ?? 300_000;
   const retentionMs = options.retentionMs ?? 600_000;
+  const guard: EvictionGuardOptions = { maxShare: 0.5, minInstances: 3, ...options.guard };
   const iso = () => new Date(now()).toISOString();
-
-  const toRecord = (s: Stored, alive: boolean): InstanceRecord => {
-    const { left, ...rest } = s;
-    return { ...rest, status: left ? "left" : alive ? "passing" : "critical" };
-  };
 
   async function read(id: string): Promise<Stored | null> {
     const raw = await kv.get(RECORD + id);
     return raw ? (JSON.parse(raw) as Stored) : null;
+  }
+  const write = (s: Stored) => kv.set(RECORD + s.id, JSON.stringify(s), { ttlMs: retentionMs });
+
+  async function view(ids: string[]): Promise<FleetView> {
+    if (ids.length === 0) return { instances: [], guard: { engaged: false, held: [] } };
+    const [records, alive, checks] = await Promise.all([
+      kv.mget(ids.map((id) => RECORD + id)),
+      kv.mget(ids.map((id) => ALIVE + id)),
+      kv.mget(ids.map((id) => CHECK + id)),
+    ]);
+    const rows = records.flatMap((raw, i) =>
+      raw
+        ? [
+            {
+              stored: JSON.parse(raw) as Stored,
+              alive: alive[i] !== null,
+              check: checks[i] ? (JSON.parse(checks[i]!) as CheckState) : null,
+            },
+          ]
+        : [],
+    );
+    const live = rows.filter((r) => !r.stored.left);
+    const decision = decideEviction(
+      live.length,
+      live.filter((r) => !r.alive).map((r) => r.stored.id),
+      guard,
+    );
+    const held = new Set(decision.hold);
+    const instances = rows.map(({ stored, alive: isAlive, check }) => {
+      const { left, drained = null, ...rest } = stored;
+      const heldNow = held.has(stored.id);
+      const status = left
+        ? "left"
+        : (!isAlive && !heldNow) || check?.status === "critical"
+          ? "critical"
+          : "passing";
+      return {
+        ...rest,
+        tags: rest.tags ?? [],
+        configVersion: rest.configVersion ?? null,
+        status,
+        drained,
+        check: check && { status: check.status, detail: check.detail, at: check.at },
+        protected: heldNow,
+        routable: status === "passing" && !drained,
+      } satisfies InstanceRecord;
+    });
+    instances.sort((a, b) => a.service.localeCompare(b.service) || a.id.localeCompare(b.id));
+    return { instances, guard: { engaged: decision.engaged, held: decision.hold } };
   }
 
   return {
@@ -46,55 +103,70 @@ export function createInstanceStore(kv: KeyValueStore, options: InstanceStoreOpt
       const ttlMs = Math.min(Math.max(input.ttlMs, minTtl), maxTtl);
       const at = iso();
       const previous = await read(input.id);
+      // A restart under the same id keeps an operator's drain: it was about the instance, not the process.
       const stored: Stored = {
         ...input,
         ttlMs,
         registeredAt: previous?.registeredAt ?? at,
         lastHeartbeat: at,
+        drained: previous?.drained ?? null,
       };
-      await kv.set(RECORD + input.id, JSON.stringify(stored), { ttlMs: retentionMs });
+      await write(stored);
       await kv.set(ALIVE + input.id, "1", { ttlMs });
-      return toRecord(stored, true);
+      return (await this.get(input.id))!;
     },
 
     /** Renews the instance's TTL; null when the registry does not know it (it must register again). */
-    async heartbeat(id: string): Promise<InstanceRecord | null> {
+    async heartbeat(id: string, configVersion?: number | null): Promise<boolean> {
       const stored = await read(id);
-      if (!stored || stored.left) return null;
+      if (!stored || stored.left) return false;
       stored.lastHeartbeat = iso();
-      await kv.set(RECORD + id, JSON.stringify(stored), { ttlMs: retentionMs });
+      if (configVersion !== undefined) stored.configVersion = configVersion;
+      await write(stored);
       await kv.set(ALIVE + id, "1", { ttlMs: stored.ttlMs });
-      return toRecord(stored, true);
-    },
-
-    /** Marks the instance `left`; false when it is unknown. */
-    async deregister(id: string): Promise<boolean> {
-      const stored = await read(id);
-      if (!stored) return false;
-      stored.left = true;
-      await kv.set(RECORD + id, JSON.stringify(stored), { ttlMs: retentionMs });
-      await kv.delete(ALIVE + id);
       return true;
     },
 
-    async get(id: string): Promise<InstanceRecord | null> {
+    /** Marks the instance `left`; false when it is unknown. */
+    async deregister(id: string): Promise<Stored | null> {
       const stored = await read(id);
-      return stored ? toRecord(stored, (await kv.get(ALIVE + id)) !== null) : null;
+      if (!stored) return null;
+      stored.left = true;
+      await write(stored);
+      await kv.delete(ALIVE + id);
+      return stored;
+    },
+
+    /** Takes the instance out of rotation (or puts it back with `null`); null when unknown. */
+    async setDrain(id: string, drain: Drain | null): Promise<Stored | null> {
+      const stored = await read(id);
+      if (!stored) return null;
+      stored.drained = drain;
+      await write(stored);
+      return stored;
+    },
+
+    async saveCheck(id: string, check: CheckState): Promise<void> {
+      await kv.set(CHECK + id, JSON.stringify(check), { ttlMs: retentionMs });
+    },
+
+    async loadCheck(id: string): Promise<CheckState | null> {
+      const raw = await kv.get(CHECK + id);
+      return raw ? (JSON.parse(raw) as CheckState) : null;
+    },
+
+    async get(id: string): Promise<InstanceRecord | null> {
+      // Status depends on the whole fleet (the eviction guard), so read it through the fleet view.
+      return (await this.view()).instances.find((i) => i.id === id) ?? null;
+    },
+
+    async view(): Promise<FleetView> {
+      return view((await kv.keys(RECORD)).map((k) => k.slice(RECORD.length)));
     },
 
     /** Every listed instance, sorted by service then id. */
     async list(): Promise<InstanceRecord[]> {
-      const ids = (await kv.keys(RECORD)).map((k) => k.slice(RECORD.length));
-      if (ids.length === 0) return [];
-      const [records, alive] = await Promise.all([
-        kv.mget(ids.map((id) => RECORD + id)),
-        kv.mget(ids.map((id) => ALIVE + id)),
-      ]);
-      const out: InstanceRecord[] = [];
-      records.forEach((raw, i) => {
-        if (raw) out.push(toRecord(JSON.parse(raw) as Stored, alive[i] !== null));
-      });
-      return out.sort((a, b) => a.service.localeCompare(b.service) || a.id.localeCompare(b.id));
+      return (await this.view()).instances;
     },
   };
 }

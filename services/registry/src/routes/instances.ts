@@ -1,28 +1,63 @@
 import { HttpError, ProblemSchema, requireServiceToken, serviceTokenSecurity } from "@diana/core/service";
 import { Elysia, t } from "elysia";
-import { InstanceSchema, RegistrationSchema, ServiceSummarySchema } from "../contract";
+import {
+  GuardSchema,
+  HistoryEntrySchema,
+  InstanceSchema,
+  RegistrationSchema,
+  ServiceSummarySchema,
+} from "../contract";
+import type { FleetFeed } from "../domain/fleet-feed";
+import type { History } from "../domain/history";
 import type { InstanceStore } from "../domain/instance-store";
+import type { Reconciler } from "../domain/reconciler";
 import { summarise } from "../domain/service-summary";
+
+export interface InstanceRouteDeps {
+  store: InstanceStore;
+  history: History;
+  reconciler: Reconciler;
+  feed: FleetFeed;
+  serviceToken: string;
+  now?: () => number;
+}
 
 const IdParams = t.Object({ id: t.String({ pattern: "^[a-z0-9][a-z0-9-]{2,99}$" }) });
 const notFound = (id: string) => new HttpError(404, "INSTANCE_NOT_FOUND", `no instance ${id} is registered`);
 
-/** Registration, heartbeats and listing. Writes need the service token; reads are open to the fleet. */
-export function instanceRoutes(store: InstanceStore, serviceToken: string) {
+/** Registration, heartbeats, drains, history and listing. Writes need the service token. */
+export function instanceRoutes({
+  store,
+  history,
+  reconciler,
+  feed,
+  serviceToken,
+  now = Date.now,
+}: InstanceRouteDeps) {
   const guard = requireServiceToken(serviceToken);
   const write = { tags: ["instances"], security: serviceTokenSecurity };
+  const iso = () => new Date(now()).toISOString();
+  const recorded = async (id: string, service: string, status: string, reason: string) => {
+    await history.append({ instanceId: id, service, status, reason });
+    void feed.poke();
+  };
+
   return new Elysia({ name: "registry:instances" })
     .get(
       "/instances",
-      async ({ query }) => ({
-        instances: (await store.list()).filter((i) => !query.service || i.service === query.service),
-      }),
+      async ({ query }) => {
+        const view = await store.view();
+        return {
+          ...view,
+          instances: view.instances.filter((i) => !query.service || i.service === query.service),
+        };
+      },
       {
         query: t.Object({ service: t.Optional(t.String({ pattern: "^[a-z][a-z0-9-]{1,39}$" })) }),
-        response: t.Object({ instances: t.Array(InstanceSchema) }),
+        response: t.Object({ instances: t.Array(InstanceSchema), guard: GuardSchema }),
         detail: {
           tags: ["instances"],
-          summary: "Every listed instance with its status, version, URL and last heartbeat",
+          summary: "Every listed instance with its status, drain, last check and heartbeat",
         },
       },
     )
@@ -39,15 +74,31 @@ export function instanceRoutes(store: InstanceStore, serviceToken: string) {
         detail: { tags: ["instances"], summary: "One instance" },
       },
     )
+    .get(
+      "/instances/:id/history",
+      async ({ params, query }) => ({ history: await history.list(params.id, query.limit ?? 100) }),
+      {
+        params: IdParams,
+        query: t.Object({ limit: t.Optional(t.Integer({ minimum: 1, maximum: 1000 })) }),
+        response: t.Object({ history: t.Array(HistoryEntrySchema) }),
+        detail: {
+          tags: ["instances"],
+          summary: "Status changes of an instance with their reasons, newest first",
+        },
+      },
+    )
     .get("/services", async () => ({ services: summarise(await store.list()) }), {
       response: t.Object({ services: t.Array(ServiceSummarySchema) }),
-      detail: { tags: ["instances"], summary: "Instances grouped by service: healthy while one is passing" },
+      detail: { tags: ["instances"], summary: "Instances grouped by service: healthy while one is routable" },
     })
     .post(
       "/instances",
       async ({ body, set }) => {
+        const record = await store.register(body);
+        reconciler.observe(record.id, record.status);
+        await recorded(record.id, record.service, "registered", `version ${record.version} at ${record.url}`);
         set.status = 201;
-        return store.register(body);
+        return record;
       },
       {
         beforeHandle: guard,
@@ -58,22 +109,60 @@ export function instanceRoutes(store: InstanceStore, serviceToken: string) {
     )
     .put(
       "/instances/:id/heartbeat",
+      async ({ params, body, set }) => {
+        if (!(await store.heartbeat(params.id, body?.configVersion))) throw notFound(params.id);
+        set.status = 204;
+      },
+      {
+        beforeHandle: guard,
+        params: IdParams,
+        body: t.Optional(t.Object({ configVersion: t.Optional(t.Nullable(t.Integer({ minimum: 0 }))) })),
+        response: { 401: ProblemSchema, 404: ProblemSchema },
+        detail: {
+          ...write,
+          summary: "Renew an instance's TTL; 404 means register again",
+          responses: { 204: { description: "Renewed" } },
+        },
+      },
+    )
+    .post(
+      "/instances/:id/drain",
+      async ({ params, body }) => {
+        const stored = await store.setDrain(params.id, { reason: body.reason, at: iso() });
+        if (!stored) throw notFound(params.id);
+        await recorded(stored.id, stored.service, "drained", body.reason);
+        return (await store.get(params.id))!;
+      },
+      {
+        beforeHandle: guard,
+        params: IdParams,
+        body: t.Object({ reason: t.String({ minLength: 3, maxLength: 500 }) }),
+        response: { 200: InstanceSchema, 400: ProblemSchema, 401: ProblemSchema, 404: ProblemSchema },
+        detail: { ...write, summary: "Take an instance out of rotation with a reason; it stays listed" },
+      },
+    )
+    .post(
+      "/instances/:id/enable",
       async ({ params }) => {
-        const renewed = await store.heartbeat(params.id);
-        if (!renewed) throw notFound(params.id);
-        return renewed;
+        const stored = await store.setDrain(params.id, null);
+        if (!stored) throw notFound(params.id);
+        await recorded(stored.id, stored.service, "enabled", "returned to rotation");
+        return (await store.get(params.id))!;
       },
       {
         beforeHandle: guard,
         params: IdParams,
         response: { 200: InstanceSchema, 401: ProblemSchema, 404: ProblemSchema },
-        detail: { ...write, summary: "Renew an instance's TTL; 404 means register again" },
+        detail: { ...write, summary: "Put a drained instance back into rotation" },
       },
     )
     .delete(
       "/instances/:id",
       async ({ params, set }) => {
-        if (!(await store.deregister(params.id))) throw notFound(params.id);
+        const stored = await store.deregister(params.id);
+        if (!stored) throw notFound(params.id);
+        reconciler.observe(stored.id, "left");
+        await recorded(stored.id, stored.service, "left", "deregistered");
         set.status = 204;
       },
       {
