@@ -76,7 +76,8 @@ export class RetryBudgetExceededError extends ResilienceError {
     readonly limit: "attempts" | "deadline",
     cause: unknown,
   ) {
-    super(`gave up after ${attempts} attempt(s): ${limit} budget exhausted`, { cause });
+    const why = cause instanceof Error ? `${cause.message}; ` : "";
+    super(`${why}gave up after ${attempts} attempt(s): ${limit} budget exhausted`, { cause });
     this.status = statusOf(cause) ?? 503;
   }
 }

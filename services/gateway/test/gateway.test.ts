@@ -79,16 +79,15 @@ describe("gateway proxy", () => {
   test("answers 503 problem+json naming the service when no instance is live", async () => {
     const res = await call("/api/scoring/anything");
     expect(res.status).toBe(503);
-    expect(res.headers.get("retry-after")).toBe("1");
     const body = await json(res);
-    expect(body.code).toBe("SERVICE_UNAVAILABLE");
-    expect(body.detail).toContain('"scoring"');
+    // Retried once (a GET is safe to repeat), then the last cause speaks.
+    expect(body.detail).toStartWith("no routable instance of scoring");
   });
 
   test("answers 502 when the chosen instance does not answer", async () => {
     const res = await call("/api/dead/x");
     expect(res.status).toBe(502);
-    expect((await json(res)).code).toBe("UPSTREAM_UNREACHABLE");
+    expect((await json(res)).detail).toContain("dead (dead-1) unreachable");
   });
 
   test("round-robins across instances", async () => {
@@ -106,6 +105,40 @@ describe("gateway proxy", () => {
     expect(paths).toEqual(new Set(["/p", "second"]));
     second.stop(true);
     instances.set("trading", [{ id: "trading-1", url: `http://127.0.0.1:${upstream.port}` }]);
+  });
+});
+
+describe("gateway breakers", () => {
+  test("opens the upstream's breaker after its failures, then rejects without calling it", async () => {
+    let hits = 0;
+    const failing = Bun.serve({
+      port: 0,
+      hostname: "127.0.0.1",
+      fetch: () => {
+        hits++;
+        return new Response("boom", { status: 500 });
+      },
+    });
+    instances.set("flaky", [{ id: "flaky-1", url: `http://127.0.0.1:${failing.port}` }]);
+    const gw = createApp({
+      ...testPlatformDeps(),
+      discovery,
+      consoleDir,
+      upstreamPolicies: { retry: false, timeoutMs: 1_000, breaker: { minimumCalls: 3, openMs: 60_000 } },
+    }).app;
+    const get = (path: string) => gw.handle(new Request(`http://localhost${path}`));
+    for (let i = 0; i < 3; i++) expect((await get("/api/flaky/x")).status).toBe(502);
+    const rejected = await get("/api/flaky/x");
+    expect(rejected.status).toBe(503);
+    expect((await json(rejected)).code).toBe("CIRCUIT_OPEN");
+    expect(Number(rejected.headers.get("retry-after"))).toBe(60);
+    expect(hits).toBe(3);
+    const { breakers } = await json(get("/ops/breakers"));
+    expect(breakers.find((b: { name: string }) => b.name === "http:flaky")).toMatchObject({
+      upstream: "flaky",
+      state: "open",
+    });
+    failing.stop(true);
   });
 });
 

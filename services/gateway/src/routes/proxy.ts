@@ -1,28 +1,23 @@
-import type { Discovery } from "@diana/core/registry";
-import { HttpError, ProblemSchema } from "@diana/core/service";
+import type { HttpClient } from "@diana/core/http";
+import { ProblemSchema } from "@diana/core/service";
 import { Elysia, t } from "elysia";
 import { downstreamHeaders, upstreamHeaders } from "../domain/forward-headers";
-import { roundRobin } from "../domain/round-robin";
 
 export interface ProxyOptions {
-  discovery: Discovery;
-  /** Upper bound on one upstream exchange. Defaults to 30 s. */
-  upstreamTimeoutMs?: number;
-  fetch?: typeof fetch;
+  /** The resilient client: discovery of routable instances, balancing, and per-upstream timeout, retry and breaker. */
+  client: HttpClient;
 }
 
 const SERVICE = "^[a-z][a-z0-9-]{1,39}$";
 const METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE"] as const;
 
 /**
- * `/api/<service>/…` forwarded to a live instance of that service from the registry, in turn.
- * 503 naming the service when none is live; 502 when the chosen instance does not answer.
+ * `/api/<service>/…` forwarded through the resilient client to a routable instance of that service.
+ * Failures come back as problem+json from the client's typed errors: 503 naming the service when no
+ * instance is routable or its breaker is open (with `Retry-After`), 502 when the instance does not
+ * answer or fails, 504 when it is too slow.
  */
-export function proxyRoutes(options: ProxyOptions) {
-  const balancer = roundRobin();
-  const doFetch = options.fetch ?? fetch;
-  const timeoutMs = options.upstreamTimeoutMs ?? 30_000;
-
+export function proxyRoutes({ client }: ProxyOptions) {
   const forward = async ({
     request,
     params,
@@ -37,15 +32,6 @@ export function proxyRoutes(options: ProxyOptions) {
     correlationId: string;
   }) => {
     const { service } = params;
-    const instance = balancer.pick(service, await options.discovery.resolve(service));
-    if (!instance) {
-      throw new HttpError(
-        503,
-        "SERVICE_UNAVAILABLE",
-        `no live instance of service "${service}" is registered`,
-        { "retry-after": "1" },
-      );
-    }
     const url = new URL(request.url);
     const path = url.pathname.slice(`/api/${service}`.length) || "/";
     const headers = upstreamHeaders(request.headers, {
@@ -56,25 +42,14 @@ export function proxyRoutes(options: ProxyOptions) {
       host: request.headers.get("host") ?? url.host,
     });
     const hasBody = request.method !== "GET" && request.method !== "HEAD";
-    let upstream: Response;
-    try {
-      upstream = await doFetch(`${instance.url}${path}${url.search}`, {
-        method: request.method,
-        headers,
-        body: hasBody ? await request.arrayBuffer() : undefined,
-        redirect: "manual",
-        signal: AbortSignal.any([request.signal, AbortSignal.timeout(timeoutMs)]),
-      });
-    } catch (e) {
-      const timedOut = e instanceof DOMException && e.name === "TimeoutError";
-      throw new HttpError(
-        timedOut ? 504 : 502,
-        timedOut ? "UPSTREAM_TIMEOUT" : "UPSTREAM_UNREACHABLE",
-        `${service} instance ${instance.id} ${timedOut ? `did not answer within ${timeoutMs} ms` : "did not answer"}`,
-        {},
-        { cause: e },
-      );
-    }
+    const upstream = await client.request(service, `${path}${url.search}`, {
+      method: request.method,
+      headers,
+      // A buffered body can be sent again, so idempotent requests stay retryable.
+      body: hasBody ? await request.arrayBuffer() : undefined,
+      redirect: "manual",
+      signal: request.signal,
+    });
     return new Response(upstream.body, {
       status: upstream.status,
       headers: downstreamHeaders(upstream.headers),
