@@ -14,6 +14,8 @@ export interface LaunchOptions {
   /** Services to start, in catalogue order. Defaults to all eleven. */
   names?: readonly string[];
   consoleDir?: string;
+  /** The registry every service registers with. Defaults to the suite's own registry. */
+  registryUrl?: string;
   /** Called as each service becomes ready, with the milliseconds since launch. */
   onReady?: (info: ServiceInfo, ms: number) => void;
 }
@@ -44,7 +46,7 @@ export async function launchSuite(options: LaunchOptions): Promise<RunningSuite>
     throw e;
   }
 
-  const registryUrl = process.env.REGISTRY_URL ?? `http://127.0.0.1:${8021 + portOffset}`;
+  const registryUrl = options.registryUrl ?? `http://127.0.0.1:${8021 + portOffset}`;
   const registry = createRegistryClient({ url: registryUrl, token: env.SERVICE_TOKEN });
   const running = entries.map((e) =>
     e.create({

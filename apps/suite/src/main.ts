@@ -52,6 +52,8 @@ runMain(async () => {
     portOffset: env.DIANA_PORT_OFFSET,
     names,
     consoleDir,
+    // Set explicitly, REGISTRY_URL points the suite at a registry elsewhere; else it uses its own.
+    registryUrl: process.env.REGISTRY_URL,
     onReady: (info, ms) => say(`  ✓ ${info.name.padEnd(13)} ${Math.round(ms)} ms`),
   });
   const gateway = suite.services.find((s) => s.name === "gateway");

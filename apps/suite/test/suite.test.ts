@@ -40,13 +40,16 @@ suiteDescribe("the suite on real Postgres and Redis", () => {
       INSTANCE_TTL_MS: "2000",
       SHUTDOWN_TIMEOUT_MS: "2000",
     });
-    process.env.REGISTRY_URL = `http://127.0.0.1:${8021 + portOffset}`;
-    suite = await launchSuite({ env, logger: silentLogger, portOffset });
+    suite = await launchSuite({
+      env,
+      logger: silentLogger,
+      portOffset,
+      registryUrl: `http://127.0.0.1:${8021 + portOffset}`,
+    });
   }, 60_000);
 
   afterAll(async () => {
     await suite?.stop("test done");
-    delete process.env.REGISTRY_URL;
     const kv = connectKv({ url: REDIS_URL });
     for (const key of await kv.keys(prefix)) await kv.delete(key);
     await kv.close();
