@@ -1,3 +1,8 @@
+/** rabbitmq-client's connection, for callers that share one connection between a bus and other AMQP work. */
+
+/** The TypeBox builder catalogues are written with, re-exported so every service uses core's pinned version. */
+export { type Static, type TSchema, Type } from "@sinclair/typebox";
+export { Connection as AmqpConnection } from "rabbitmq-client";
 export { defineEvents, type EventCatalog } from "./catalog";
 export {
   createEnvelope,

@@ -1,0 +1,157 @@
+/**
+ * Bus throughput against raw rabbitmq-client, same run, same broker, same quorum queue, same
+ * in-flight window: publish with confirms + `mandatory` (Diana also validates, builds the
+ * CloudEvents envelope and correlates returns), then consume with acks. Prints rates and ratios.
+ * Uses its own vhost, deleted at the end. `bun run bench/bus.ts [messages]` (default 100k).
+ */
+import {
+  AmqpConnection,
+  consumerTopology,
+  createRabbitMqBus,
+  defineEvents,
+  EVENTS_EXCHANGE,
+  Type,
+} from "@diana/core/bus";
+import { ratio, summaryBlock } from "./lib/machine";
+
+const N = Number(Bun.argv[2] ?? 100_000);
+const WINDOW = 256;
+const PREFETCH = 200;
+const CONCURRENCY = 100;
+const ROUNDS = 2;
+
+async function rabbitmqctl(...args: string[]): Promise<void> {
+  const proc = Bun.spawn(["rabbitmqctl", ...args], { stdout: "ignore", stderr: "pipe" });
+  if ((await proc.exited) !== 0)
+    throw new Error(`rabbitmqctl ${args.join(" ")}: ${await new Response(proc.stderr).text()}`);
+}
+
+/** Runs `fn(0..n-1)` with at most `window` calls in flight; resolves with messages per second. */
+async function windowed(n: number, window: number, fn: (i: number) => Promise<unknown>): Promise<number> {
+  let next = 0;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: window }, async () => {
+      while (next < n) await fn(next++);
+    }),
+  );
+  return n / ((performance.now() - started) / 1000);
+}
+
+const vhost = `diana-bench-${Bun.randomUUIDv7("hex").slice(-8)}`;
+await rabbitmqctl("add_vhost", vhost);
+await rabbitmqctl("set_permissions", "-p", vhost, "guest", ".*", ".*", ".*");
+const url = `amqp://guest:guest@127.0.0.1:5672/${vhost}`;
+const connection = new AmqpConnection(url);
+
+try {
+  const type = "bench.order.placed";
+  const catalog = defineEvents({ [type]: Type.Object({ orderId: Type.String(), qty: Type.String() }) });
+  const topology = consumerTopology({
+    consumer: "bench",
+    patterns: ["bench.#"],
+    delaysMs: [1_000],
+    deliveryLimit: 20,
+  });
+  const setup = await connection.acquire();
+  await setup.exchangeDeclare(topology.exchange);
+  for (const queue of topology.queues) await setup.queueDeclare(queue);
+  for (const binding of topology.bindings) await setup.queueBind(binding);
+  const purge = () => setup.queuePurge({ queue: "bench" });
+
+  const bus = createRabbitMqBus({ connection, catalog, source: "/bench", retry: { delaysMs: [1_000] } });
+  const raw = connection.createPublisher({ confirm: true });
+  const sample = await bus.publish({ type, subject: "o-0", data: { orderId: "o-0", qty: "1" } });
+  const rawBody = Buffer.from(JSON.stringify(sample));
+  await purge();
+
+  const rawPublish = (i: number) =>
+    raw.send(
+      {
+        exchange: EVENTS_EXCHANGE,
+        routingKey: type,
+        mandatory: true,
+        durable: true,
+        messageId: `m-${i}`,
+        contentType: "application/cloudevents+json",
+      },
+      rawBody,
+    );
+  const dianaPublish = (i: number) =>
+    bus.publish({ type, subject: `o-${i}`, data: { orderId: `o-${i}`, qty: "1" } });
+
+  const fill = async () => {
+    await purge();
+    await windowed(N, WINDOW, rawPublish);
+  };
+  const rawConsume = async () => {
+    await fill();
+    let seen = 0;
+    const { promise: done, resolve } = Promise.withResolvers<void>();
+    const started = performance.now();
+    const consumer = connection.createConsumer(
+      { queue: "bench", queueOptions: topology.main, qos: { prefetchCount: PREFETCH }, concurrency: CONCURRENCY },
+      async () => {
+        if (++seen === N) resolve();
+      },
+    );
+    await done;
+    const rate = N / ((performance.now() - started) / 1000);
+    await consumer.close();
+    return rate;
+  };
+  const dianaConsume = async () => {
+    await fill();
+    let seen = 0;
+    const { promise: done, resolve } = Promise.withResolvers<void>();
+    const started = performance.now();
+    const subscription = await bus.subscribe(
+      {
+        consumer: "bench",
+        patterns: ["bench.#"],
+        concurrency: CONCURRENCY,
+        prefetch: PREFETCH,
+        retry: { delaysMs: [1_000] },
+      },
+      async () => {
+        if (++seen === N) resolve();
+      },
+    );
+    await done;
+    const rate = N / ((performance.now() - started) / 1000);
+    await subscription.close();
+    return rate;
+  };
+
+  const best = { rawPublish: 0, dianaPublish: 0, rawConsume: 0, dianaConsume: 0 };
+  for (let round = 0; round < ROUNDS; round++) {
+    await purge();
+    best.rawPublish = Math.max(best.rawPublish, await windowed(N, WINDOW, rawPublish));
+    await purge();
+    best.dianaPublish = Math.max(best.dianaPublish, await windowed(N, WINDOW, dianaPublish));
+    best.rawConsume = Math.max(best.rawConsume, await rawConsume());
+    best.dianaConsume = Math.max(best.dianaConsume, await dianaConsume());
+  }
+  await purge();
+  await setup.close();
+  await raw.close();
+  await bus.close();
+
+  const fmt = (rate: number) => `${Math.round(rate).toLocaleString("en-US")} msg/s`;
+  console.log(
+    summaryBlock(
+      `bus: ${N.toLocaleString("en-US")} messages, quorum queue, window ${WINDOW}, best of ${ROUNDS}`,
+      [
+        ["publish raw rabbitmq-client", fmt(best.rawPublish)],
+        ["publish Diana (validate + envelope)", fmt(best.dianaPublish)],
+        ["publish ratio Diana / raw", ratio(best.dianaPublish, best.rawPublish, 0.95, true)],
+        [`consume raw (prefetch ${PREFETCH}, concurrency ${CONCURRENCY})`, fmt(best.rawConsume)],
+        ["consume Diana (parse + validate + ack)", fmt(best.dianaConsume)],
+        ["consume ratio Diana / raw", ratio(best.dianaConsume, best.rawConsume, 0.95, true)],
+      ],
+    ),
+  );
+} finally {
+  await connection.close();
+  await rabbitmqctl("delete_vhost", vhost);
+}
