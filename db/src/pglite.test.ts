@@ -2,8 +2,9 @@ import { afterAll, describe, expect, test } from "bun:test";
 import { rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { readMigrationFiles } from "drizzle-orm/migrator";
 import { runDatabaseConformance } from "./conformance";
-import { connect, pgliteRefs } from "./index";
+import { connect, migrationsFolder, pgliteRefs } from "./index";
 
 const dataDir = join(tmpdir(), `diana-pglite-${crypto.randomUUID().slice(0, 8)}`);
 
@@ -33,8 +34,9 @@ describe("shared PGlite", () => {
 
     const reopened = await connect({ dataDir });
     expect(await reopened.sql`select v from shared_probe`).toEqual([{ v: "written by a" }]);
+    const migrations = readMigrationFiles({ migrationsFolder: migrationsFolder("gateway") }).length;
     expect(await reopened.sql`select count(*)::int as n from gateway.__drizzle_migrations`).toEqual([
-      { n: 1 },
+      { n: migrations },
     ]);
     await reopened.close();
   });
