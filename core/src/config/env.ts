@@ -84,7 +84,14 @@ export const serviceEnv = Type.Object({
   INSTANCE_TTL_MS: Type.Integer({ minimum: 500, default: 10_000 }),
   SERVICE_TOKEN: Type.String({
     minLength: 32,
-    description: "Shared secret services present to each other (registry writes). `bun start` generates one.",
+    description:
+      "Shared secret from which every service derives the Ed25519 key of its service tokens (never sent). `bun start` generates one.",
   }),
+  AUTH_JWKS_URL: UrlVar({
+    default: "http://127.0.0.1:8080/.well-known/jwks.json",
+    description: "The gateway's JWKS: keys of user access tokens.",
+  }),
+  AUTH_ISSUER: Type.String({ default: "diana:gateway", description: "`iss` of user access tokens." }),
+  AUTH_AUDIENCE: Type.String({ default: "diana:api", description: "`aud` of user access tokens." }),
 });
 export type ServiceEnv = Static<typeof serviceEnv>;

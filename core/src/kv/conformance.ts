@@ -237,6 +237,58 @@ export function runKvConformance(options: KvConformanceOptions): void {
       expect(await kv.acquireLock(k("lock"), 10_000)).toBeNull();
     });
 
+    test("rateLimit counts down remaining, then refuses with a retry time inside the window", async () => {
+      const rule = { limit: 5, windowMs: 60_000 };
+      const seen = [];
+      for (let i = 0; i < 5; i++) seen.push(await kv.rateLimit(k("rl"), rule));
+      expect(seen.map((r) => r.allowed)).toEqual([true, true, true, true, true]);
+      expect(seen.map((r) => r.remaining)).toEqual([4, 3, 2, 1, 0]);
+      const refused = await kv.rateLimit(k("rl"), rule);
+      expect(refused).toMatchObject({ allowed: false, limit: 5, remaining: 0 });
+      expect(refused.retryAfterMs).toBeGreaterThan(10_000);
+      expect(refused.retryAfterMs).toBeLessThanOrEqual(12_000);
+      expect(refused.resetMs).toBeGreaterThan(50_000);
+      expect(refused.resetMs).toBeLessThanOrEqual(60_000);
+    });
+
+    test("rateLimit admits exactly the limit of 200 concurrent requests", async () => {
+      const rule = { limit: 37, windowMs: 600_000 };
+      const results = await Promise.all(Array.from({ length: 200 }, () => kv.rateLimit(k("burst"), rule)));
+      expect(results.filter((r) => r.allowed)).toHaveLength(37);
+      expect(new Set(results.filter((r) => r.allowed).map((r) => r.remaining)).size).toBe(37);
+    });
+
+    test("a flood of distinct keys does not reset anyone else's bucket", async () => {
+      const rule = { limit: 3, windowMs: 600_000 };
+      for (let i = 0; i < 3; i++) await kv.rateLimit(k("victim"), rule);
+      await Promise.all(Array.from({ length: 2_000 }, (_, i) => kv.rateLimit(k(`flood:${i}`), rule)));
+      expect((await kv.rateLimit(k("victim"), rule)).allowed).toBe(false);
+      for (let i = 0; i < 2_000; i += 500) await kv.delete(k(`flood:${i}`));
+    });
+
+    test("peek consumes nothing, and a cost takes several units", async () => {
+      const rule = { limit: 4, windowMs: 600_000 };
+      expect(await kv.rateLimit(k("p"), rule, { peek: true })).toMatchObject({ allowed: true, remaining: 4 });
+      expect(await kv.rateLimit(k("p"), rule, { cost: 3 })).toMatchObject({ allowed: true, remaining: 1 });
+      expect((await kv.rateLimit(k("p"), rule, { cost: 2 })).allowed).toBe(false);
+      expect(await kv.rateLimit(k("p"), rule, { peek: true })).toMatchObject({ allowed: true, remaining: 1 });
+      expect((await kv.rateLimit(k("p"), rule)).allowed).toBe(true);
+      expect((await kv.rateLimit(k("p"), rule, { peek: true })).allowed).toBe(false);
+    });
+
+    test("a refused bucket admits again once a unit has dripped back", async () => {
+      const rule = { limit: 2, windowMs: 100 };
+      await kv.rateLimit(k("drip"), rule);
+      await kv.rateLimit(k("drip"), rule);
+      expect((await kv.rateLimit(k("drip"), rule)).allowed).toBe(false);
+      await expire(50, async () => (await kv.rateLimit(k("drip"), rule)).allowed, "a unit to drip back");
+    });
+
+    test("rateLimit refuses a rule that is not positive", async () => {
+      await expect(kv.rateLimit(k("x"), { limit: 0, windowMs: 1_000 })).rejects.toThrow(RangeError);
+      await expect(kv.rateLimit(k("x"), { limit: 1, windowMs: 0 })).rejects.toThrow(RangeError);
+    });
+
     test("ping resolves while the store is open", async () => {
       await expect(kv.ping()).resolves.toBeUndefined();
     });

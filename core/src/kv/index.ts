@@ -4,6 +4,7 @@ import type { KeyValueStore } from "./types";
 
 export { KvClosedError, KvConnectionError, KvNotAnIntegerError } from "./errors";
 export { type MemoryKvOptions, memoryKv } from "./memory";
+export { gcra, type RateLimitOptions, type RateLimitResult, type RateLimitRule } from "./rate-limit";
 export { escapeGlob, type RedisKvOptions, redisKv } from "./redis";
 export type { KeyValueStore, Lock, SetOptions } from "./types";
 

@@ -1,4 +1,5 @@
 import { checkTtl, KvClosedError, KvNotAnIntegerError } from "./errors";
+import { gcra } from "./rate-limit";
 import type { KeyValueStore, Lock, SetOptions } from "./types";
 
 /** Options for {@link memoryKv}. */
@@ -112,6 +113,14 @@ export function memoryKv(options: MemoryKvOptions = {}): KeyValueStore {
     async keys(prefix) {
       open();
       return [...entries.keys()].filter((k) => k.startsWith(prefix) && live(k));
+    },
+    async rateLimit(key, rule, options) {
+      open();
+      const at = now();
+      const stored = live(key)?.value;
+      const { result, tat } = gcra(stored === undefined ? null : Number(stored), at, rule, options);
+      if (tat !== undefined) write(key, { value: String(tat), expiresAt: Math.ceil(tat) });
+      return result;
     },
     async acquireLock(key, ttlMs) {
       open();

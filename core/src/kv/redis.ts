@@ -1,5 +1,6 @@
 import { RedisClient } from "bun";
 import { checkTtl, KvClosedError, KvConnectionError, KvNotAnIntegerError } from "./errors";
+import { checkRule, GCRA_LUA } from "./rate-limit";
 import type { KeyValueStore, Lock, SetOptions } from "./types";
 
 /** Options for {@link redisKv}. */
@@ -133,6 +134,28 @@ export function redisKv(options: RedisKvOptions): KeyValueStore {
         cursor = next;
       } while (cursor !== "0");
       return [...found];
+    },
+    async rateLimit(key, rule, options = {}) {
+      checkRule(rule, options);
+      const args = [
+        String(rule.limit),
+        String(rule.windowMs),
+        String(options.cost ?? 1),
+        options.peek ? "1" : "0",
+      ];
+      const [allowed, remaining, resetMs, retryAfterMs] = (await send("EVAL", [
+        GCRA_LUA,
+        "1",
+        prefix + key,
+        ...args,
+      ])) as [number, number, string, string];
+      return {
+        allowed: allowed === 1,
+        limit: rule.limit,
+        remaining: Number(remaining),
+        resetMs: Number(resetMs),
+        retryAfterMs: Number(retryAfterMs),
+      };
     },
     async acquireLock(key, ttlMs) {
       const ms = checkTtl(ttlMs);

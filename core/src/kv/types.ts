@@ -1,3 +1,5 @@
+import type { RateLimitOptions, RateLimitResult, RateLimitRule } from "./rate-limit";
+
 /** Options for {@link KeyValueStore.set}. */
 export interface SetOptions {
   /** Expire the key after this many milliseconds. Without it the key lives until deleted. */
@@ -34,6 +36,11 @@ export interface KeyValueStore {
   ttl(key: string): Promise<number | null>;
   /** Every key that starts with `prefix` (SCAN on Redis, never KEYS). */
   keys(prefix: string): Promise<string[]>;
+  /**
+   * Admits or refuses one request against `rule` for `key`, atomically (GCRA: a token bucket stored as
+   * one timestamp). On Redis one Lua script does it with Redis's own clock; in memory, the store's clock.
+   */
+  rateLimit(key: string, rule: RateLimitRule, options?: RateLimitOptions): Promise<RateLimitResult>;
   /** Tries once to take the lock; null when someone else holds it. */
   acquireLock(key: string, ttlMs: number): Promise<Lock | null>;
   /** Throws when the store does not answer (used by readiness checks). */

@@ -1,34 +1,24 @@
-import { createHash, timingSafeEqual } from "node:crypto";
-import { HttpError } from "./problem";
+import { UnauthorizedError } from "../auth/errors";
+import { createTokenVerifier } from "../auth/verifier";
 
-const digest = (s: string) => createHash("sha256").update(s).digest();
-
-/** Thrown when a route that needs the service token gets none or a wrong one. */
-export class UnauthorizedError extends HttpError {
-  override readonly name = "UnauthorizedError";
-  constructor(detail: string) {
-    super(401, "UNAUTHORIZED", detail, { "www-authenticate": 'Bearer realm="diana"' });
-  }
-}
+export { UnauthorizedError };
 
 /**
- * A `beforeHandle` guard that admits only requests carrying `Authorization: Bearer <token>`, the
- * shared service token. The comparison takes constant time.
+ * A `beforeHandle` guard that admits only a valid service token (`typ: service+jwt`, signed with the
+ * key derived from the shared secret). Prefer declaring `detail: { "x-role": "service" }`, which the
+ * service kit enforces and documents; this guard is for apps built without the kit.
  *
  * @example
  * app.post("/instances", register, { beforeHandle: requireServiceToken(env.SERVICE_TOKEN) });
  */
-export function requireServiceToken(token: string) {
-  if (token.length < 32) throw new Error("the service token must be at least 32 characters");
-  const expected = digest(token);
-  return ({ request }: { request: Request }) => {
-    const header = request.headers.get("authorization") ?? "";
-    const presented = header.startsWith("Bearer ") ? header.slice(7) : "";
-    if (!presented) throw new UnauthorizedError("this route needs the service token as a bearer token");
-    if (!timingSafeEqual(digest(presented), expected))
-      throw new UnauthorizedError("the service token is not valid");
+export function requireServiceToken(secret: string) {
+  if (secret.length < 32) throw new Error("the service token must be at least 32 characters");
+  const verifier = createTokenVerifier({ serviceSecret: secret });
+  return async ({ request }: { request: Request }) => {
+    const principal = await verifier.fromHeader(request.headers.get("authorization"));
+    if (principal.kind !== "service") throw new UnauthorizedError("this route needs a service token");
   };
 }
 
-/** The OpenAPI security requirement for routes guarded by {@link requireServiceToken}. */
+/** The OpenAPI security requirement for routes only services may call. */
 export const serviceTokenSecurity = [{ serviceToken: [] }];

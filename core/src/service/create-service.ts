@@ -1,10 +1,15 @@
 import { openapi } from "@elysiajs/openapi";
 import { Elysia, t } from "elysia";
+import { ForbiddenError } from "../auth/errors";
+import { routeRoleTable, securitySchemes } from "../auth/route-roles";
+import { allows, type Principal, type RouteRole } from "../auth/roles";
+import type { TokenVerifier } from "../auth/verifier";
 import { createLogger, type Logger } from "../log";
 import { createMetrics, type ServiceMetrics } from "../metrics";
 import { type CheckResult, checkReadiness, type ReadinessCheck } from "./health";
 import { type FieldError, isHttpMappable, problem, problemResponse } from "./problem";
 import { acceptId } from "./request-id";
+import { API_CSP, securityHeaders } from "./security-headers";
 
 /** Where the service's infrastructure lives. */
 export type InfraMode = "embedded" | "real";
@@ -17,6 +22,16 @@ export interface Attachment {
   onDrain?(): Promise<void> | void;
   /** Called while stopping, after in-flight requests drained, in reverse order of attachment. */
   onStop?(): Promise<void> | void;
+}
+
+/** How a service checks bearer tokens and roles. */
+export interface ServiceAuth {
+  verifier: TokenVerifier;
+  /**
+   * Roles for routes that declare none in `detail['x-role']`, consulted before the defaults (open kit
+   * paths `public`, reads `viewer`, `POST /ops/…` `operator`, other writes `admin`).
+   */
+  roleOf?: (method: string, path: string) => RouteRole | undefined;
 }
 
 export interface ServiceOptions {
@@ -47,6 +62,14 @@ export interface ServiceOptions {
   attachments?: Attachment[];
   /** Clock for `/ops/info` and durations. Defaults to `Date.now`. */
   now?: () => number;
+  /**
+   * Bearer-token verification and roles. Without it no route checks tokens (unit tests of the kit);
+   * `createPlatformService` always sets it. Every operation's role is declared in the OpenAPI document
+   * either way (`x-role`, `security`).
+   */
+  auth?: ServiceAuth;
+  /** `Content-Security-Policy` of every response but the docs UI. Defaults to a deny-all API policy. */
+  contentSecurityPolicy?: string;
 }
 
 /** The identity of a running instance, as `/ops/info` reports it. */
@@ -103,6 +126,14 @@ export const ProblemSchema = t.Object(
   { additionalProperties: true },
 );
 
+/** The path of a request URL without parsing it (cheaper than `new URL` on every request). */
+function pathOf(url: string): string {
+  const start = url.indexOf("/", url.indexOf("//") + 2);
+  if (start < 0) return "/";
+  const end = url.indexOf("?", start);
+  return end < 0 ? url.slice(start) : url.slice(start, end);
+}
+
 function validationErrors(error: unknown, part: string): FieldError[] {
   const all = (error as { all?: Array<{ path?: string; message?: string; summary?: string }> }).all ?? [];
   const seen = new Set<string>();
@@ -135,6 +166,8 @@ export function createService(options: ServiceOptions) {
   const checkTimeoutMs = options.checkTimeoutMs ?? 2_000;
   const shutdownTimeoutMs = options.shutdownTimeoutMs ?? 10_000;
   const log = (options.logger ?? createLogger()).child({ service: options.name, instanceId });
+  const csp = options.contentSecurityPolicy ?? API_CSP;
+  const roles = routeRoleTable(() => app.routes as never, options.auth?.roleOf);
   const metrics: ServiceMetrics = createMetrics({ service: options.name });
   const checks = new Map<string, ReadinessCheck>(Object.entries(options.checks ?? {}));
   const attachments: Attachment[] = [...(options.attachments ?? [])];
@@ -178,12 +211,18 @@ export function createService(options: ServiceOptions) {
             version: options.version,
             description: options.description,
           },
+          components: { securitySchemes: securitySchemes as never },
         },
         exclude: { paths: ["/docs", "/openapi"] },
       }),
     )
+    .onBeforeHandle(({ route }) => {
+      // The document is generated from each route's `detail`: declare every role before it is.
+      if (route === "/openapi") roles.annotate();
+    })
     .onRequest(({ request, set }) => {
       const meta = metaOf(request);
+      Object.assign(set.headers, securityHeaders(pathOf(request.url), csp));
       set.headers["x-request-id"] = meta.requestId;
       set.headers["x-correlation-id"] = meta.correlationId;
       const length = Number(request.headers.get("content-length") ?? 0);
@@ -203,6 +242,19 @@ export function createService(options: ServiceOptions) {
         correlationId: meta.correlationId,
         log: log.child({ requestId: meta.requestId, correlationId: meta.correlationId }),
       };
+    })
+    .derive({ as: "global" }, async ({ request, route }): Promise<{ principal: Principal | undefined }> => {
+      if (!options.auth) return { principal: undefined };
+      const { verifier } = options.auth;
+      const role = roles.roleFor(request.method, route);
+      const header = request.headers.get("authorization");
+      if (!role || role === "public") {
+        // Open routes still learn who is calling when told (the gateway limits rates per user).
+        return { principal: header ? await verifier.fromHeader(header).catch(() => undefined) : undefined };
+      }
+      const principal = await verifier.fromHeader(header);
+      if (!allows(role, principal)) throw new ForbiddenError(`this operation needs the ${role} role`);
+      return { principal };
     })
     .onError({ as: "global" }, ({ code, error, request, path }) => {
       const { requestId, correlationId } = metaOf(request);

@@ -32,6 +32,7 @@ export function platformDeps(
     host: env.HOST,
     publicHost: env.PUBLIC_HOST,
     serviceToken: env.SERVICE_TOKEN,
+    auth: { jwksUrl: env.AUTH_JWKS_URL, issuer: env.AUTH_ISSUER, audience: env.AUTH_AUDIENCE },
     registry: createRegistryClient({ url: env.REGISTRY_URL, token: env.SERVICE_TOKEN }),
     heartbeatIntervalMs: env.HEARTBEAT_INTERVAL_MS,
     instanceTtlMs: env.INSTANCE_TTL_MS,

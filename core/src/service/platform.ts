@@ -1,6 +1,8 @@
+import type { UserTokenOptions } from "../auth/verifier";
+import { createTokenVerifier } from "../auth/verifier";
 import type { Logger } from "../log";
 import { type RegistryClient, registration } from "../registry";
-import { type Attachment, createService, type InfraMode } from "./create-service";
+import { type Attachment, createService, type InfraMode, type ServiceOptions } from "./create-service";
 import type { ReadinessCheck } from "./health";
 
 /** What every Diana service gets from its deployable: identity, infrastructure, registry. */
@@ -13,6 +15,13 @@ export interface PlatformDeps {
   /** Host other services use to reach this instance. */
   publicHost: string;
   serviceToken: string;
+  /**
+   * Where user access tokens' keys come from (the gateway's JWKS URL, or its key set in one process),
+   * with their issuer and audience. With it every route checks its role (service tokens count as
+   * `viewer`); without it — in-process tests only — no route checks tokens. `platformDeps()` always
+   * sets it.
+   */
+  auth?: UserTokenOptions;
   registry: RegistryClient;
   heartbeatIntervalMs: number;
   instanceTtlMs: number;
@@ -36,7 +45,13 @@ export interface ServiceMeta {
  * @example
  * const service = createPlatformService({ name: "trading", version, description }, deps);
  */
-export function createPlatformService(meta: ServiceMeta, deps: PlatformDeps) {
+export function createPlatformService(
+  meta: ServiceMeta,
+  deps: PlatformDeps,
+  /** Service-specific kit options (e.g. `auth.roleOf`, `contentSecurityPolicy`). */
+  overrides: Partial<Omit<ServiceOptions, "auth">> & { roleOf?: NonNullable<ServiceOptions["auth"]>["roleOf"] } = {},
+) {
+  const { roleOf, ...rest } = overrides;
   const service = createService({
     ...meta,
     port: deps.port,
@@ -47,6 +62,11 @@ export function createPlatformService(meta: ServiceMeta, deps: PlatformDeps) {
     checks: deps.checks,
     shutdownTimeoutMs: deps.shutdownTimeoutMs,
     attachments: deps.attachments,
+    auth: deps.auth && {
+      verifier: createTokenVerifier({ users: deps.auth, serviceSecret: deps.serviceToken }),
+      roleOf,
+    },
+    ...rest,
   });
   service.attach(
     registration(deps.registry, {

@@ -1,4 +1,5 @@
 export { freePort } from "./free-port";
+export { createTestAuth, type TestAuth, testServiceBearer } from "./auth";
 export { json } from "./http";
 export { testPlatformDeps, testServiceToken } from "./platform-deps";
 export {

@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, test } from "bun:test";
 import { memoryKv } from "@diana/core/kv";
-import { json, testPlatformDeps, testServiceToken } from "@diana/core/testing";
+import { json, testPlatformDeps, testServiceBearer } from "@diana/core/testing";
 import { connect } from "@diana/db";
 import { createTestDatabase, requirePostgres } from "@diana/db/testing";
 import { createApp } from "../src/app";
@@ -21,7 +21,7 @@ const kv = memoryKv({ now: () => clock });
 const registry = database && createApp({ ...testPlatformDeps(), kv, database, store: { now: () => clock } });
 const app = registry?.app as NonNullable<typeof registry>["app"];
 
-const auth = { authorization: `Bearer ${testServiceToken}`, "content-type": "application/json" };
+const auth = { authorization: await testServiceBearer(), "content-type": "application/json" };
 const call = (method: string, path: string, body?: unknown, headers: Record<string, string> = auth) =>
   app.handle(
     new Request(`http://localhost${path}`, {
