@@ -38,14 +38,32 @@ async function readProblem(res: Response): Promise<Problem | null> {
  * Every console call to the gateway goes through here, so headers that every call needs
  * (the bearer token, once there is a login) are added in one place.
  */
-export async function apiGet<T>(path: string, signal?: AbortSignal): Promise<T> {
+async function request<T>(
+  method: "GET" | "POST",
+  path: string,
+  body?: unknown,
+  signal?: AbortSignal,
+): Promise<T> {
+  const headers: Record<string, string> = { accept: "application/json" };
+  if (body !== undefined) headers["content-type"] = "application/json";
   let res: Response;
   try {
-    res = await fetch(path, { headers: { accept: "application/json" }, signal });
+    res = await fetch(path, {
+      method,
+      headers,
+      body: body === undefined ? undefined : JSON.stringify(body),
+      signal,
+    });
   } catch (cause) {
     if (signal?.aborted) throw cause;
     throw new UnreachableError("the gateway does not answer", { cause });
   }
   if (!res.ok) throw new ApiError(res.status, await readProblem(res));
+  if (res.status === 204) return undefined as T;
   return (await res.json()) as T;
 }
+
+export const apiGet = <T>(path: string, signal?: AbortSignal) => request<T>("GET", path, undefined, signal);
+
+/** An action: never retried here (the caller decides), so a drain is sent once. */
+export const apiPost = <T>(path: string, body?: unknown) => request<T>("POST", path, body);

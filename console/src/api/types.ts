@@ -1,6 +1,6 @@
-// Mirrors the registry's wire types (services/registry/src/contract.ts: `Instance`, `ServiceSummary`).
-// Declared here rather than imported: that contract re-exports the registry's app type, which pulls
-// the whole service kit into the console's type check.
+// Mirrors the services' wire types (services/registry/src/contract.ts: `Instance`, `ServiceSummary`,
+// `HistoryEntry`; core/src/service/ops-breakers.ts: the breaker view). Declared here rather than
+// imported: those modules pull the whole service kit into the console's type check.
 
 export type InstanceStatus = "passing" | "critical" | "left";
 
@@ -12,19 +12,91 @@ export interface Instance {
   infra: "embedded" | "real";
   startedAt: string;
   ttlMs: number;
+  tags?: string[];
+  configVersion?: number | null;
   status: InstanceStatus;
   registeredAt: string;
   lastHeartbeat: string;
+  /** Taken out of rotation by an operator, with why and when. */
+  drained: { reason: string; at: string } | null;
+  /** The registry's last active check of `/health/ready`. */
+  check: { status: "passing" | "critical"; detail: string; at: string } | null;
+  /** Kept passing by mass-eviction protection although its TTL ran out. */
+  protected: boolean;
+  /** Passing and not drained: clients may route to it. */
+  routable: boolean;
+}
+
+/** Mass-eviction protection: engaged while it keeps instances whose TTL ran out. */
+export interface EvictionGuard {
+  engaged: boolean;
+  held: string[];
+}
+
+export interface Fleet {
+  instances: Instance[];
+  guard: EvictionGuard;
+}
+
+export interface HistoryEntry {
+  instanceId: string;
+  service: string;
+  /** registered, passing, critical, drained, enabled or left. */
+  status: string;
+  reason: string;
+  detail?: Record<string, unknown> | null;
+  at: string;
 }
 
 export interface ServiceSummary {
   name: string;
-  /** Healthy while at least one instance is passing. */
+  /** Healthy while at least one instance is routable. */
   status: "healthy" | "unhealthy";
   instances: number;
   passing: number;
+  /** Passing and not drained. */
+  routable: number;
+  drained: number;
   versions: string[];
   /** Start time of the oldest passing instance. */
   upSince: string | null;
   lastHeartbeat: string | null;
+}
+
+export type BreakerState = "closed" | "open" | "half-open" | "forced-open" | "disabled";
+export type BreakerMode = "normal" | "forced-open" | "disabled" | "metrics-only";
+export type BreakerAction = "reset" | "force-open" | "disable" | "metrics-only";
+
+/** Why a breaker changed state (core/src/resilience/circuit-breaker.ts `TransitionReason`). */
+export type TransitionReason =
+  | { kind: "failure-rate"; rate: number; threshold: number; calls: number }
+  | { kind: "slow-call-rate"; rate: number; threshold: number; calls: number }
+  | { kind: "wait-elapsed"; openMs: number }
+  | { kind: "probes-passed"; probes: number }
+  | { kind: "half-open-timeout"; halfOpenMaxMs: number }
+  | { kind: "manual"; action: BreakerAction }
+  | { kind: "restored" };
+
+export interface BreakerTransition {
+  from: BreakerState;
+  to: BreakerState;
+  at: string;
+  reason: TransitionReason;
+}
+
+export interface Breaker {
+  name: string;
+  /** The dependency behind the breaker, e.g. a service name. */
+  upstream: string | null;
+  state: BreakerState;
+  mode: BreakerMode;
+  window: { calls: number; failures: number; slow: number; failureRate: number; slowRate: number };
+  config: Record<string, unknown>;
+  /** Oldest first. */
+  transitions: BreakerTransition[];
+}
+
+/** A breaker together with the service whose process holds it. */
+export interface OwnedBreaker extends Breaker {
+  service: string;
 }

@@ -1,7 +1,7 @@
 import { useQuery } from "@tanstack/react-query";
 import { instancesQuery } from "../api/queries";
 
-/** Every registered instance; only polled while `enabled` (e.g. while a service row is open). */
+/** Every registered instance and the eviction guard; only polled while `enabled` (e.g. while a row is open). */
 export function useInstances(enabled = true) {
   return useQuery({ ...instancesQuery, enabled });
 }

@@ -1,5 +1,5 @@
 import type { Instance } from "../../api/types";
-import { StatusBadge } from "../../components/status-badge";
+import { InstanceBadges } from "../../components/instance-badges";
 import { formatAgo, formatTimestamp } from "../../lib/format";
 
 export function InstanceTable({
@@ -31,7 +31,7 @@ export function InstanceTable({
             <td className="mono">{i.id}</td>
             <td className="mono">{i.url}</td>
             <td>
-              <StatusBadge status={i.status} />
+              <InstanceBadges instance={i} />
             </td>
             <td className="mono">{i.version}</td>
             <td>{i.infra}</td>

@@ -4,7 +4,7 @@ import { StatusBadge } from "../../components/status-badge";
 import { formatAgo, formatDuration, formatTimestamp } from "../../lib/format";
 import { InstanceTable } from "./instance-table";
 
-const COLUMNS = 6;
+const COLUMNS = 7;
 
 interface Props {
   service: ServiceSummary;
@@ -39,8 +39,11 @@ export function ServiceRow({ service: s, now, open, onToggle, instances, instanc
         <td data-testid={`status-${s.name}`}>
           <StatusBadge status={s.status} />
         </td>
-        <td className="num">
-          {s.passing} / {s.instances}
+        <td className="num" title={`${s.passing} passing`}>
+          {s.routable} / {s.instances}
+        </td>
+        <td className="num" data-testid={`drained-${s.name}`}>
+          {s.drained > 0 ? <span className="status status-drained">{s.drained} drained</span> : "—"}
         </td>
         <td className="mono">{s.versions.join(", ") || "—"}</td>
         <td title={s.upSince ? `since ${formatTimestamp(s.upSince)}` : "no passing instance"}>

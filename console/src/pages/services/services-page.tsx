@@ -15,7 +15,7 @@ export function ServicesPage() {
 
   const byService = useMemo(() => {
     const map = new Map<string, Instance[]>();
-    for (const i of instances.data ?? []) map.set(i.service, [...(map.get(i.service) ?? []), i]);
+    for (const i of instances.data?.instances ?? []) map.set(i.service, [...(map.get(i.service) ?? []), i]);
     return map;
   }, [instances.data]);
 
@@ -54,7 +54,10 @@ export function ServicesPage() {
             <th scope="col">Service</th>
             <th scope="col">Status</th>
             <th scope="col" className="num">
-              Passing / instances
+              Routable / instances
+            </th>
+            <th scope="col" className="num">
+              Drained
             </th>
             <th scope="col">Version</th>
             <th scope="col">Uptime</th>
@@ -64,14 +67,14 @@ export function ServicesPage() {
         <tbody aria-busy={services.isPending}>
           {services.isPending && !services.isError && (
             <tr>
-              <td colSpan={6} className="muted">
+              <td colSpan={7} className="muted">
                 Loading services…
               </td>
             </tr>
           )}
           {services.data && list.length === 0 && (
             <tr>
-              <td colSpan={6} className="muted">
+              <td colSpan={7} className="muted">
                 No service has registered yet.
               </td>
             </tr>
