@@ -1,80 +1,66 @@
-// A stand-in for the gateway's registry routes, for working on the console without the suite.
+// A stand-in for the gateway, for working on the console without the suite: the registry's routes
+// (instances, services, history, drain, enable) and every service's /ops/breakers with its actions.
 // Run: bun console/dev/fake-gateway.ts   then   DIANA_GATEWAY_URL=http://127.0.0.1:8099 bun run --cwd console dev
-// Not shipped; not part of the build.
+// FAKE_GUARD=1 engages mass-eviction protection. Not shipped; not part of the build.
+
+import { act, breakersOf } from "./fake-breakers";
+import { historyOf, instances, services, setDrain } from "./fake-fleet";
 
 const port = Number(Bun.env.FAKE_GATEWAY_PORT ?? 8099);
-const boot = Date.now();
-const names = ["binance", "config", "dashboard", "gateway", "kucoin", "monitor", "orchestration"];
-const more = ["registry", "risk-guard", "scoring", "trading"];
-const at = (msAgo: number) => new Date(Date.now() - msAgo).toISOString();
 
-function instances() {
-  return [...names, ...more].flatMap((service, n) => {
-    const base = {
-      service,
-      version: "0.1.0",
-      infra: "real" as const,
-      ttlMs: 4000,
-      startedAt: new Date(boot - n * 61_000).toISOString(),
-      registeredAt: new Date(boot).toISOString(),
-    };
-    const one = (id: string, port: number, status: string, beatAgo: number) => ({
-      ...base,
-      id: `${service}-${id}`,
-      url: `http://127.0.0.1:${port}`,
+const problem = (status: number, code: string, detail: string) =>
+  Response.json(
+    {
+      type: "about:blank",
+      title: { 400: "Bad Request", 404: "Not Found", 503: "Service Unavailable" }[status] ?? "Error",
       status,
-      lastHeartbeat: at(beatAgo),
-    });
-    const beat = (Date.now() - boot) % 1000;
-    if (service === "kucoin") return [one("9f2c41d07a1b", 8002, "critical", Date.now() - boot + 5000)];
-    if (service === "trading")
-      return [
-        one("0a1b2c3d4e5f", 8000, "passing", beat),
-        { ...one("77aa01bc93de", 8100, "passing", beat), version: "0.2.0" },
-        one("5d6e7f8091a2", 8200, "left", 95_000),
-      ];
-    return [one(`${n.toString(16).padStart(2, "0")}c0ffee1234`, 8020 + n, "passing", beat)];
-  });
+      code,
+      detail,
+    },
+    { status, headers: { "content-type": "application/problem+json" } },
+  );
+
+async function route(req: Request): Promise<Response> {
+  const url = new URL(req.url);
+  const path = url.pathname;
+  const post = req.method === "POST";
+  if (path === "/api/registry/services") return Response.json({ services: services() });
+  if (path === "/api/registry/instances") return Response.json(instances());
+
+  const instance = path.match(/^\/api\/registry\/instances\/([^/]+)\/(history|drain|enable)$/);
+  if (instance) {
+    const [, id = "", what] = instance;
+    if (what === "history" && !post) {
+      const history = historyOf(id, Number(url.searchParams.get("limit") ?? 100));
+      return history ? Response.json({ history }) : problem(404, "INSTANCE_NOT_FOUND", `no instance ${id}`);
+    }
+    if (what === "drain" && post) {
+      const { reason } = (await req.json().catch(() => ({}))) as { reason?: unknown };
+      if (typeof reason !== "string" || reason.length < 3 || reason.length > 500)
+        return problem(400, "VALIDATION", "reason must be 3–500 characters");
+      const drained = setDrain(id, reason);
+      return drained ? Response.json(drained) : problem(404, "INSTANCE_NOT_FOUND", `no instance ${id}`);
+    }
+    if (what === "enable" && post) {
+      const enabled = setDrain(id, null);
+      return enabled ? Response.json(enabled) : problem(404, "INSTANCE_NOT_FOUND", `no instance ${id}`);
+    }
+  }
+
+  const ops = path.match(/^\/api\/([a-z-]+)\/ops\/breakers(?:\/([^/]+)\/([a-z-]+))?$/);
+  if (ops) {
+    const [, service = "", name, action] = ops;
+    const known = services().some((s) => s.name === service && s.status === "healthy");
+    if (!known) return problem(503, "NO_INSTANCE", `no routable instance of ${service}`);
+    if (!name && !post) return Response.json(breakersOf(service, known));
+    if (name && action && post) {
+      const done = act(service, decodeURIComponent(name), action);
+      if (done === null) return problem(400, "VALIDATION", `no action ${action}`);
+      return done ? Response.json(done) : problem(404, "BREAKER_NOT_FOUND", `no breaker named ${name}`);
+    }
+  }
+  return problem(404, "NOT_FOUND", `no route ${req.method} ${path}`);
 }
 
-function services() {
-  const all = instances();
-  return [...new Set(all.map((i) => i.service))].sort().map((name) => {
-    const list = all.filter((i) => i.service === name);
-    const passing = list.filter((i) => i.status === "passing");
-    return {
-      name,
-      status: passing.length ? "healthy" : "unhealthy",
-      instances: list.length,
-      passing: passing.length,
-      versions: [...new Set(list.map((i) => i.version))].sort(),
-      upSince: passing.map((i) => i.startedAt).sort()[0] ?? null,
-      lastHeartbeat:
-        list
-          .map((i) => i.lastHeartbeat)
-          .sort()
-          .at(-1) ?? null,
-    };
-  });
-}
-
-Bun.serve({
-  port,
-  hostname: "127.0.0.1",
-  fetch(req) {
-    const { pathname } = new URL(req.url);
-    if (pathname === "/api/registry/services") return Response.json({ services: services() });
-    if (pathname === "/api/registry/instances") return Response.json({ instances: instances() });
-    return Response.json(
-      {
-        type: "about:blank",
-        title: "Not Found",
-        status: 404,
-        code: "NOT_FOUND",
-        detail: `no route ${pathname}`,
-      },
-      { status: 404, headers: { "content-type": "application/problem+json" } },
-    );
-  },
-});
+Bun.serve({ port, hostname: "127.0.0.1", fetch: route });
 console.log(`fake gateway on http://127.0.0.1:${port}`);
