@@ -3,6 +3,7 @@ export {
   type Attachment,
   createService,
   type InfraMode,
+  type ServiceAuth,
   ProblemSchema,
   type Service,
   type ServiceInfo,
@@ -21,5 +22,6 @@ export {
   problemResponse,
 } from "./problem";
 export { acceptId } from "./request-id";
+export { API_CSP, APP_CSP, DOCS_CSP, SECURITY_HEADERS, securityHeaders } from "./security-headers";
 export { type Resource, resources } from "./resources";
 export { runUntilSignal } from "./run";

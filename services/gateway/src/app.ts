@@ -1,10 +1,20 @@
 import { fileURLToPath } from "node:url";
 import { createHttpClient, type UpstreamPolicies } from "@diana/core/http";
+import type { KeyValueStore } from "@diana/core/kv";
+import { memoryKv } from "@diana/core/kv";
 import type { Discovery } from "@diana/core/registry";
-import { createPlatformService, type PlatformDeps } from "@diana/core/service";
+import { APP_CSP, createPlatformService, type PlatformDeps } from "@diana/core/service";
+import type { Database } from "@diana/db";
+import { Elysia } from "elysia";
 import pkg from "../package.json" with { type: "json" };
 import { DEFAULT_PORT } from "./config";
+import { createIdentity, type IdentityOptions } from "./domain/identity/identity";
+import { clientIp } from "./edge/client-ip";
+import { edge } from "./edge/edge";
+import { createRateLimits, type RateLimitPolicy } from "./edge/rate-limits";
+import { authRoutes } from "./routes/auth";
 import { consoleRoutes } from "./routes/console";
+import { jwksRoutes } from "./routes/jwks";
 import { proxyRoutes } from "./routes/proxy";
 
 export const meta = {
@@ -26,7 +36,22 @@ export interface GatewayDeps extends PlatformDeps {
   /** Timeout, retry and breaker for every upstream. Defaults to {@link UPSTREAM_DEFAULTS}. */
   upstreamPolicies?: UpstreamPolicies;
   fetch?: typeof fetch;
+  /** Users, sessions and signing keys live in its `gateway` schema. Without it there is no login. */
+  database?: Database;
+  /** Rate-limit buckets. Defaults to an in-memory store (one process). */
+  kv?: KeyValueStore;
+  /** Token lifetimes, the first admin's password (`DIANA_ADMIN_PASSWORD`), issuer and audience. */
+  identity?: IdentityOptions;
+  rateLimits?: RateLimitPolicy;
+  /** Proxies whose `X-Forwarded-For` is believed (addresses or IPv4 CIDRs). Defaults to none. */
+  trustedProxies?: readonly string[];
+  /** Origins allowed to call cross-origin. Defaults to none (the console is same-origin). */
+  corsOrigins?: readonly string[];
 }
+
+/** The console, the proxied APIs (each service checks its own roles) and the login routes are open here. */
+const gatewayRoleOf = (_method: string, path: string) =>
+  path === "/" || path === "/*" || path.startsWith("/api/") ? ("public" as const) : undefined;
 
 /** Per attempt 10 s; one retry for idempotent requests; a breaker per upstream with the kit's defaults. */
 export const UPSTREAM_DEFAULTS: UpstreamPolicies = {
@@ -37,7 +62,25 @@ export const UPSTREAM_DEFAULTS: UpstreamPolicies = {
 
 /** Builds the gateway. No I/O until `start()`. */
 export function createApp(deps: GatewayDeps) {
-  const service = createPlatformService(meta, deps);
+  const identity = deps.database && createIdentity(deps.database.forService("gateway"), deps.identity);
+  // The gateway verifies with its own key set; other services fetch it from /.well-known/jwks.json.
+  const auth = identity
+    ? { keys: () => identity.jwks(), issuer: deps.identity?.issuer, audience: deps.identity?.audience }
+    : deps.auth;
+  const service = createPlatformService(
+    meta,
+    { ...deps, auth },
+    { roleOf: gatewayRoleOf, contentSecurityPolicy: APP_CSP },
+  );
+  const trusted = deps.trustedProxies ?? [];
+  const ipOf = (request: Request) =>
+    clientIp(
+      service.app.server?.requestIP(request)?.address,
+      request.headers.get("x-forwarded-for"),
+      trusted,
+    );
+  const limits = createRateLimits(deps.kv ?? memoryKv(), deps.rateLimits);
+  if (identity) service.addCheck("identity", () => identity.ready());
   const client = createHttpClient({
     discovery: deps.discovery ?? deps.registry,
     breakers: service.breakers,
@@ -56,6 +99,8 @@ export function createApp(deps: GatewayDeps) {
     });
   }
   const app = service.app
+    .use(edge({ limits, ipOf, corsOrigins: deps.corsOrigins }))
+    .use(identity ? authRoutes({ identity, limits, ipOf }).use(jwksRoutes(identity)) : new Elysia())
     .use(proxyRoutes({ client }))
     .use(consoleRoutes(deps.consoleDir ?? DEFAULT_CONSOLE_DIR));
   return { ...service, app };
