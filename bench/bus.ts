@@ -18,7 +18,7 @@ const N = Number(Bun.argv[2] ?? 100_000);
 const WINDOW = 256;
 const PREFETCH = 200;
 const CONCURRENCY = 100;
-const ROUNDS = 2;
+const ROUNDS = 3;
 
 async function rabbitmqctl(...args: string[]): Promise<void> {
   const proc = Bun.spawn(["rabbitmqctl", ...args], { stdout: "ignore", stderr: "pipe" });
@@ -62,21 +62,28 @@ try {
   const bus = createRabbitMqBus({ connection, catalog, source: "/bench", retry: { delaysMs: [1_000] } });
   const raw = connection.createPublisher({ confirm: true });
   const sample = await bus.publish({ type, subject: "o-0", data: { orderId: "o-0", qty: "1" } });
-  const rawBody = Buffer.from(JSON.stringify(sample));
   await purge();
 
-  const rawPublish = (i: number) =>
-    raw.send(
+  // The raw side sends the same message a hand-written CloudEvents publisher would: a fresh envelope
+  // (id, time) and the same AMQP properties, without validation or return correlation.
+  const rawPublish = (i: number) => {
+    const id = Bun.randomUUIDv7();
+    const time = new Date().toISOString();
+    const envelope = { ...sample, id, time, subject: `o-${i}`, data: { orderId: `o-${i}`, qty: "1" } };
+    return raw.send(
       {
         exchange: EVENTS_EXCHANGE,
         routingKey: type,
         mandatory: true,
         durable: true,
-        messageId: `m-${i}`,
+        messageId: id,
+        type,
         contentType: "application/cloudevents+json",
+        timestamp: Math.floor(Date.now() / 1000),
       },
-      rawBody,
+      Buffer.from(JSON.stringify(envelope)),
     );
+  };
   const dianaPublish = (i: number) =>
     bus.publish({ type, subject: `o-${i}`, data: { orderId: `o-${i}`, qty: "1" } });
 
@@ -90,7 +97,12 @@ try {
     const { promise: done, resolve } = Promise.withResolvers<void>();
     const started = performance.now();
     const consumer = connection.createConsumer(
-      { queue: "bench", queueOptions: topology.main, qos: { prefetchCount: PREFETCH }, concurrency: CONCURRENCY },
+      {
+        queue: "bench",
+        queueOptions: topology.main,
+        qos: { prefetchCount: PREFETCH },
+        concurrency: CONCURRENCY,
+      },
       async () => {
         if (++seen === N) resolve();
       },
