@@ -157,3 +157,13 @@ describe("bearer tokens in the service kit", () => {
     expect(() => createTokenVerifier({ clockToleranceSeconds: 600 })).toThrow(RangeError);
   });
 });
+
+test("a remembered token stops verifying once it expires", async () => {
+  let clock = Date.now();
+  const v = createTokenVerifier({ users: auth.users, now: () => clock });
+  const token = await auth.token("viewer");
+  expect((await v.verify(token)).kind).toBe("user");
+  expect((await v.verify(token)).kind).toBe("user");
+  clock += 301_000 + 31_000;
+  await expect(v.verify(token)).rejects.toMatchObject({ status: 401 });
+});
