@@ -29,7 +29,10 @@ export interface Drain {
 /** The last active check of `/health/ready`, after anti-flap thresholds. */
 export interface CheckView {
   status: "passing" | "critical";
+  /** What the last check saw. */
   detail: string;
+  /** While critical: what made it so (a failing check's detail, or missed heartbeats). */
+  cause?: string;
   at: string;
 }
 

@@ -22,7 +22,10 @@ export const DrainSchema = t.Object({ reason: t.String(), at: t.String({ format:
 
 export const CheckSchema = t.Object({
   status: t.Union([t.Literal("passing"), t.Literal("critical")]),
-  detail: t.String(),
+  detail: t.String({ description: "What the last check saw" }),
+  cause: t.Optional(
+    t.String({ description: "While critical: a failing check's detail, or missed heartbeats" }),
+  ),
   at: t.String({ format: "date-time" }),
 });
 

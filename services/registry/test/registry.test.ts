@@ -18,7 +18,18 @@ afterAll(async () => {
 
 let clock = Date.parse("2026-11-26T10:00:00Z");
 const kv = memoryKv({ now: () => clock });
-const registry = database && createApp({ ...testPlatformDeps(), kv, database, store: { now: () => clock } });
+// Active checks answer "ready" unless an instance's URL says otherwise.
+const readiness = async (url: string | URL | Request) =>
+  new Response(null, { status: String(url).includes(":9999") ? 503 : 200 });
+const registry =
+  database &&
+  createApp({
+    ...testPlatformDeps(),
+    kv,
+    database,
+    store: { now: () => clock },
+    reconciler: { fetch: readiness as typeof fetch, antiFlap: { successesToPass: 2, failuresToCritical: 2 } },
+  });
 const app = registry?.app as NonNullable<typeof registry>["app"];
 
 const auth = { authorization: await testServiceBearer(), "content-type": "application/json" };
@@ -66,7 +77,16 @@ describe.skipIf(!database)(`registry${pg.reason ? ` (skipped: ${pg.reason})` : "
       passing: 0,
       instances: 1,
     });
+    // Back from silence, a heartbeat alone is not enough: two passing checks in a row are (anti-flap).
     expect((await call("PUT", "/instances/scoring-000000000001/heartbeat")).status).toBe(204);
+    const back = await json(call("GET", "/instances/scoring-000000000001"));
+    expect(back).toMatchObject({
+      status: "critical",
+      check: { status: "critical", detail: "missed heartbeats" },
+    });
+    await registry!.reconciler.checkAll();
+    expect((await json(call("GET", "/instances/scoring-000000000001"))).status).toBe("critical");
+    await registry!.reconciler.checkAll();
     expect((await json(call("GET", "/instances/scoring-000000000001"))).status).toBe("passing");
   });
 
@@ -117,6 +137,75 @@ describe.skipIf(!database)(`registry${pg.reason ? ` (skipped: ${pg.reason})` : "
   });
 });
 
+describe.skipIf(!database)("drains, checks and history", () => {
+  test("a drained instance stays listed but is not routable, and comes back when enabled", async () => {
+    await call("POST", "/instances", registration("binance-000000000001", "binance"));
+    const drained = await json(
+      call("POST", "/instances/binance-000000000001/drain", { reason: "kernel upgrade" }),
+    );
+    expect(drained).toMatchObject({
+      status: "passing",
+      routable: false,
+      drained: { reason: "kernel upgrade" },
+    });
+    const summary = (await json(call("GET", "/services"))).services.find(
+      (s: { name: string }) => s.name === "binance",
+    );
+    expect(summary).toMatchObject({ status: "unhealthy", passing: 1, routable: 0, drained: 1 });
+    expect(await json(call("POST", "/instances/binance-000000000001/enable"))).toMatchObject({
+      routable: true,
+      drained: null,
+    });
+  });
+
+  test("a drain needs a reason", async () => {
+    const res = await call("POST", "/instances/binance-000000000001/drain", { reason: "" });
+    expect(res.status).toBe(400);
+    expect((await json(res)).errors[0].pointer).toBe("/body/reason");
+  });
+
+  test("keeps every status change with its reason in Postgres, newest first", async () => {
+    const { history } = await json(call("GET", "/instances/binance-000000000001/history"));
+    expect(history.map((h: { status: string }) => h.status)).toEqual(["enabled", "drained", "registered"]);
+    expect(history[1].reason).toBe("kernel upgrade");
+  });
+
+  test("marks an instance critical only after its checks fail the anti-flap threshold, with the check's detail", async () => {
+    await call("POST", "/instances", {
+      ...registration("monitor-000000000001", "monitor"),
+      url: "http://127.0.0.1:9999",
+    });
+    await registry!.reconciler.tick();
+    await registry!.reconciler.checkAll();
+    expect((await json(call("GET", "/instances/monitor-000000000001"))).status).toBe("passing");
+    await registry!.reconciler.checkAll();
+    const failed = await json(call("GET", "/instances/monitor-000000000001"));
+    expect(failed).toMatchObject({
+      status: "critical",
+      routable: false,
+      check: { status: "critical", detail: "not ready (503)" },
+    });
+    await registry!.reconciler.tick();
+    const { history } = await json(call("GET", "/instances/monitor-000000000001/history"));
+    expect(history[0]).toMatchObject({ status: "critical", reason: "failed check: not ready (503)" });
+  });
+
+  test("records missed heartbeats as a critical change, and the recovery once checks pass again", async () => {
+    await call("POST", "/instances", registration("dashboard-000000000001", "dashboard", 2_000));
+    await registry!.reconciler.tick();
+    clock += 2_001;
+    await registry!.reconciler.tick();
+    const { history } = await json(call("GET", "/instances/dashboard-000000000001/history"));
+    expect(history[0]).toMatchObject({ status: "critical", reason: "missed heartbeats" });
+    await call("PUT", "/instances/dashboard-000000000001/heartbeat");
+    await registry!.reconciler.checkAll();
+    await registry!.reconciler.checkAll();
+    await registry!.reconciler.tick();
+    const after = (await json(call("GET", "/instances/dashboard-000000000001/history"))).history;
+    expect(after[0]).toMatchObject({ status: "passing", reason: "recovered" });
+  });
+});
+
 describe.skipIf(!database)("mass-eviction protection", () => {
   test("holds instances when most miss their heartbeats at once, and evicts when only a few do", async () => {
     let now = Date.parse("2026-11-26T12:00:00Z");
@@ -131,7 +220,7 @@ describe.skipIf(!database)("mass-eviction protection", () => {
         new Request(`http://localhost${path}`, {
           method: body ? "POST" : "PUT",
           headers: auth,
-          body: body && JSON.stringify(body),
+          body: body === undefined ? undefined : JSON.stringify(body),
         }),
       );
     const ids = ["a", "b", "c", "d", "e"].map((x) => `svc${x}-000000000001`);

@@ -12,6 +12,8 @@ export interface CheckState {
   failures: number;
   /** What the last check saw (status code, error, which dependency was down). */
   detail: string;
+  /** While critical: what made it critical (the failing check's detail, or missed heartbeats). */
+  cause?: string;
   at: string;
 }
 
@@ -37,7 +39,14 @@ export function recordCheck(
   const successes = ok ? state.successes + 1 : 0;
   const failures = ok ? 0 : state.failures + 1;
   let status = state.status;
-  if (status === "critical" && successes >= options.successesToPass) status = "passing";
-  if (status === "passing" && failures >= options.failuresToCritical) status = "critical";
-  return { status, successes, failures, detail, at };
+  let cause = state.cause;
+  if (status === "critical" && successes >= options.successesToPass) {
+    status = "passing";
+    cause = undefined;
+  }
+  if (status === "passing" && failures >= options.failuresToCritical) {
+    status = "critical";
+    cause = detail;
+  }
+  return { status, successes, failures, detail, at, ...(cause === undefined ? {} : { cause }) };
 }

@@ -31,6 +31,9 @@ const RECORD = "registry:instance:";
 const ALIVE = "registry:alive:";
 const CHECK = "registry:check:";
 
+/** The check detail (and history reason) of an instance that went silent. */
+export const MISSED_HEARTBEATS = "missed heartbeats";
+
 /**
  * Instances in the key-value store. A record lives for the retention; an `alive` key lives for the
  * instance's TTL and is renewed by each heartbeat; a `check` key holds the last active-check state.
@@ -49,6 +52,23 @@ export function createInstanceStore(kv: KeyValueStore, options: InstanceStoreOpt
     return raw ? (JSON.parse(raw) as Stored) : null;
   }
   const write = (s: Stored) => kv.set(RECORD + s.id, JSON.stringify(s), { ttlMs: retentionMs });
+  const loadCheck = async (id: string): Promise<CheckState | null> => {
+    const raw = await kv.get(CHECK + id);
+    return raw ? (JSON.parse(raw) as CheckState) : null;
+  };
+  const pending = new Map<string, Promise<void>>();
+  /** Read-modify-write of one instance's check state, one at a time within this registry. */
+  const updateCheck = (id: string, next: (previous: CheckState | null) => CheckState): Promise<void> => {
+    const run = (pending.get(id) ?? Promise.resolve())
+      .then(async () => {
+        await kv.set(CHECK + id, JSON.stringify(next(await loadCheck(id))), { ttlMs: retentionMs });
+      })
+      .finally(() => {
+        if (pending.get(id) === run) pending.delete(id);
+      });
+    pending.set(id, run);
+    return run;
+  };
 
   async function view(ids: string[]): Promise<FleetView> {
     if (ids.length === 0) return { instances: [], guard: { engaged: false, held: [] } };
@@ -89,7 +109,12 @@ export function createInstanceStore(kv: KeyValueStore, options: InstanceStoreOpt
         configVersion: rest.configVersion ?? null,
         status,
         drained,
-        check: check && { status: check.status, detail: check.detail, at: check.at },
+        check: check && {
+          status: check.status,
+          detail: check.detail,
+          at: check.at,
+          ...(check.cause ? { cause: check.cause } : {}),
+        },
         protected: heldNow,
         routable: status === "passing" && !drained,
       } satisfies InstanceRecord;
@@ -116,10 +141,27 @@ export function createInstanceStore(kv: KeyValueStore, options: InstanceStoreOpt
       return (await this.get(input.id))!;
     },
 
-    /** Renews the instance's TTL; null when the registry does not know it (it must register again). */
+    /**
+     * Renews the instance's TTL; false when the registry does not know it (it must register again).
+     * An instance back from silence stays critical until its checks pass the anti-flap threshold,
+     * however quickly it came back.
+     */
     async heartbeat(id: string, configVersion?: number | null): Promise<boolean> {
       const stored = await read(id);
       if (!stored || stored.left) return false;
+      const silent = (await kv.get(ALIVE + id)) === null;
+      // Held by mass-eviction protection, it never stopped being passing: nothing to recover from.
+      if (silent && !(await this.view()).guard.held.includes(id)) {
+        const at = iso();
+        await updateCheck(id, (previous) => ({
+          status: "critical",
+          successes: 0,
+          failures: Math.max(previous?.failures ?? 0, 1),
+          detail: MISSED_HEARTBEATS,
+          cause: MISSED_HEARTBEATS,
+          at,
+        }));
+      }
       stored.lastHeartbeat = iso();
       if (configVersion !== undefined) stored.configVersion = configVersion;
       await write(stored);
@@ -146,14 +188,8 @@ export function createInstanceStore(kv: KeyValueStore, options: InstanceStoreOpt
       return stored;
     },
 
-    async saveCheck(id: string, check: CheckState): Promise<void> {
-      await kv.set(CHECK + id, JSON.stringify(check), { ttlMs: retentionMs });
-    },
-
-    async loadCheck(id: string): Promise<CheckState | null> {
-      const raw = await kv.get(CHECK + id);
-      return raw ? (JSON.parse(raw) as CheckState) : null;
-    },
+    updateCheck,
+    loadCheck,
 
     async get(id: string): Promise<InstanceRecord | null> {
       // Status depends on the whole fleet (the eviction guard), so read it through the fleet view.

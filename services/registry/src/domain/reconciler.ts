@@ -1,8 +1,8 @@
 import type { KeyValueStore } from "@diana/core/kv";
 import type { InstanceRecord } from "@diana/core/registry";
-import { type AntiFlapOptions, initialCheck, recordCheck } from "./anti-flap";
+import { type AntiFlapOptions, type CheckState, initialCheck, recordCheck } from "./anti-flap";
 import type { History } from "./history";
-import type { InstanceStore } from "./instance-store";
+import { type InstanceStore, MISSED_HEARTBEATS } from "./instance-store";
 
 export interface ReconcilerOptions {
   store: InstanceStore;
@@ -67,6 +67,7 @@ export function createReconciler(options: ReconcilerOptions) {
   let lock: Awaited<ReturnType<KeyValueStore["acquireLock"]>> = null;
   let timers: Timer[] = [];
   let checking = false;
+  const updateCheck = store.updateCheck;
 
   let leading: Promise<boolean> | undefined;
   // Ticks and check rounds ask at the same time; one question at a time keeps a held lock from being
@@ -93,23 +94,24 @@ export function createReconciler(options: ReconcilerOptions) {
       const before = last.get(i.id);
       last.set(i.id, i.status);
       if (before === undefined || before === i.status || i.status === "left" || before === "left") continue;
-      const byChecks = i.check?.status === "critical";
+      const cause = i.check?.status === "critical" ? (i.check.cause ?? i.check.detail) : MISSED_HEARTBEATS;
       const reason =
-        i.status === "critical"
-          ? byChecks
-            ? `failed check: ${i.check!.detail}`
-            : "missed heartbeats"
-          : "recovered";
-      if (i.status === "critical" && !byChecks) {
+        i.status !== "critical"
+          ? "recovered"
+          : cause === MISSED_HEARTBEATS
+            ? cause
+            : `failed check: ${cause}`;
+      if (i.status === "critical" && i.check?.status !== "critical") {
         // Coming back from silence must pass the same anti-flap threshold as coming back from failed checks.
         const at = new Date(now()).toISOString();
-        await store.saveCheck(i.id, {
+        await updateCheck(i.id, () => ({
           status: "critical",
           successes: 0,
           failures: antiFlap.failuresToCritical,
-          detail: "missed heartbeats",
+          detail: MISSED_HEARTBEATS,
+          cause: MISSED_HEARTBEATS,
           at,
-        });
+        }));
       }
       await history.append({
         instanceId: i.id,
@@ -132,8 +134,9 @@ export function createReconciler(options: ReconcilerOptions) {
           .map(async (i) => {
             const result = await probe(doFetch, i.url, checkTimeoutMs);
             const at = new Date(now()).toISOString();
-            const previous = (await store.loadCheck(i.id)) ?? initialCheck(at);
-            await store.saveCheck(i.id, recordCheck(previous, result.ok, result.detail, at, antiFlap));
+            await updateCheck(i.id, (previous) =>
+              recordCheck(previous ?? initialCheck(at), result.ok, result.detail, at, antiFlap),
+            );
           }),
       );
     } finally {
