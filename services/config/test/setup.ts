@@ -1,9 +1,20 @@
+import * as testing from "@diana/core/testing";
 import { testPlatformDeps, testServiceToken } from "@diana/core/testing";
 import { connect, type Database } from "@diana/db";
 import { createTestDatabase, type TestDatabase } from "@diana/db/testing";
 import { type ConfigDeps, createApp } from "../src/app";
 
-export const auth = { authorization: `Bearer ${testServiceToken}`, "content-type": "application/json" };
+// The service-token scheme is moving to tokens signed with the shared secret; use the kit's helper once it has one.
+const signed = (testing as { testServiceBearer?: () => Promise<string> }).testServiceBearer;
+
+/** `Bearer <service token>` as config's writes need it. */
+export const bearer = async (): Promise<string> => (signed ? signed() : `Bearer ${testServiceToken}`);
+
+/** The bare service token, for `createConfigClient({ token })`. */
+export const serviceToken = async () => (await bearer()).slice("Bearer ".length);
+
+/** Headers of an authorised JSON write. */
+export const auth = async () => ({ authorization: await bearer(), "content-type": "application/json" });
 
 /** A fresh Postgres database migrated for config; `close()` drops it. */
 export async function configDatabase(): Promise<{
@@ -31,11 +42,11 @@ export function configApp(database: Database, overrides: Partial<ConfigDeps> = {
 
 /** Calls an app in-process. */
 export function caller(app: { handle(request: Request): Promise<Response> }) {
-  return (method: string, path: string, body?: unknown, headers: Record<string, string> = auth) =>
+  return async (method: string, path: string, body?: unknown, headers?: Record<string, string>) =>
     app.handle(
       new Request(`http://localhost${path}`, {
         method,
-        headers,
+        headers: headers ?? (await auth()),
         body: body === undefined ? undefined : JSON.stringify(body),
       }),
     );
