@@ -1,3 +1,4 @@
+import { busOn, noEventsCatalog, openBusTransport } from "@diana/core/bus";
 import type { ServiceEnv } from "@diana/core/config";
 import { connectKv } from "@diana/core/kv";
 import type { Logger } from "@diana/core/log";
@@ -36,18 +37,26 @@ export async function launchSuite(options: LaunchOptions): Promise<RunningSuite>
   const started = performance.now();
   const { env, logger, portOffset } = options;
   const entries: Entry[] = catalogue.filter((e) => !options.names || options.names.includes(e.meta.name));
-  const infra = env.DATABASE_URL || env.REDIS_URL ? "real" : "embedded";
+  const infra = env.DATABASE_URL || env.REDIS_URL || env.AMQP_URL ? "real" : "embedded";
   const database = await connect({ url: env.DATABASE_URL, dataDir: env.DIANA_DATA_DIR });
   const kv = connectKv({ url: env.REDIS_URL, keyPrefix: env.DIANA_KV_PREFIX });
+  const transport = openBusTransport({ url: env.AMQP_URL, name: "diana-suite" });
+  const closeShared = () => Promise.all([database.close(), kv.close(), transport.close()]);
   try {
     await Promise.all(entries.map((e) => database.migrate(e.meta.name as ServiceName)));
   } catch (e) {
-    await Promise.all([database.close(), kv.close()]);
+    await closeShared();
     throw e;
   }
 
   const registryUrl = options.registryUrl ?? `http://127.0.0.1:${8021 + portOffset}`;
   const registry = createRegistryClient({ url: registryUrl, token: env.SERVICE_TOKEN });
+  const buses = new Map(
+    entries.map((e) => [
+      e.meta.name,
+      busOn(transport, { catalog: noEventsCatalog, source: `/services/${e.meta.name}` }),
+    ]),
+  );
   const running = entries.map((e) =>
     e.create({
       infra,
@@ -60,7 +69,8 @@ export async function launchSuite(options: LaunchOptions): Promise<RunningSuite>
       heartbeatIntervalMs: env.HEARTBEAT_INTERVAL_MS,
       instanceTtlMs: env.INSTANCE_TTL_MS,
       shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,
-      checks: { database: () => database.ping(), kv: () => kv.ping() },
+      checks: { database: () => database.ping(), kv: () => kv.ping(), bus: () => transport.ping() },
+      bus: buses.get(e.meta.name),
       kv,
       database,
       consoleDir: options.consoleDir,
@@ -70,7 +80,8 @@ export async function launchSuite(options: LaunchOptions): Promise<RunningSuite>
   const stop = async (reason = "shutdown") => {
     // Gateway first (no new traffic), registry last (the others deregister from it).
     for (const s of [...running].reverse()) await s.stop(reason);
-    await Promise.all([database.close(), kv.close()]);
+    await Promise.all([...buses.values()].map((b) => b.close()));
+    await closeShared();
   };
 
   try {

@@ -2,6 +2,8 @@ import { SQL } from "bun";
 
 export const LOCAL_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/diana";
 export const LOCAL_REDIS_URL = "redis://127.0.0.1:6379";
+/** RabbitMQ's own development credentials apply when the URL carries none. */
+export const LOCAL_AMQP_URL = "amqp://127.0.0.1:5672";
 
 /** Creates the database named in `url` when its server answers but the database does not exist yet. */
 export async function ensureLocalDatabase(url: string, say: (line: string) => void): Promise<void> {

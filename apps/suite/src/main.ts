@@ -6,7 +6,7 @@ import { parseSuiteArgs, USAGE, UsageError } from "./args";
 import { serviceNames } from "./catalogue";
 import { ensureConsoleBuilt } from "./console-build";
 import { launchSuite } from "./launch";
-import { ensureLocalDatabase, LOCAL_DATABASE_URL, LOCAL_REDIS_URL } from "./local-infra";
+import { ensureLocalDatabase, LOCAL_AMQP_URL, LOCAL_DATABASE_URL, LOCAL_REDIS_URL } from "./local-infra";
 import { readyTable } from "./table";
 
 const suiteEnv = Type.Composite([
@@ -36,6 +36,7 @@ runMain(async () => {
   if (args.infra === "local") {
     source.DATABASE_URL ??= LOCAL_DATABASE_URL;
     source.REDIS_URL ??= LOCAL_REDIS_URL;
+    source.AMQP_URL ??= LOCAL_AMQP_URL;
   }
   const env = readEnv(suiteEnv, source);
   const logger = createLogger({ level: env.LOG_LEVEL });
@@ -44,7 +45,7 @@ runMain(async () => {
   const names = serviceNames.filter((n) => (!args.only || args.only.includes(n)) && !args.except.includes(n));
   const consoleDir = names.includes("gateway") ? await ensureConsoleBuilt(say) : undefined;
   say(
-    `starting ${names.length} services on ${env.DATABASE_URL || env.REDIS_URL ? "real" : "embedded"} infrastructure…`,
+    `starting ${names.length} services on ${env.DATABASE_URL || env.REDIS_URL || env.AMQP_URL ? "real" : "embedded"} infrastructure…`,
   );
   const suite = await launchSuite({
     env,

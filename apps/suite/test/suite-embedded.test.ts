@@ -7,11 +7,12 @@ import { silentLogger } from "@diana/core/log";
 import { json, waitFor } from "@diana/core/testing";
 import { serviceNames } from "../src/catalogue";
 import { launchSuite, type RunningSuite } from "../src/launch";
+import { freeOffset } from "./free-offset";
 
 // `bun start` with no settings: one PGlite, the in-memory key-value store, nothing to install.
 let dataDir: string;
 let suite: RunningSuite;
-const portOffset = 20_000 + Math.floor(Math.random() * 30_000);
+const portOffset = freeOffset();
 
 beforeAll(async () => {
   dataDir = await mkdtemp(join(tmpdir(), "diana-embedded-"));

@@ -1,12 +1,14 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { testVhost } from "@diana/core/bus/test-vhost";
 import { readEnv, serviceEnv } from "@diana/core/config";
 import { connectKv } from "@diana/core/kv";
 import { silentLogger } from "@diana/core/log";
-import { json, requireServer, waitFor } from "@diana/core/testing";
+import { json, requireServer, testServiceBearer, testServiceToken, waitFor } from "@diana/core/testing";
 import { createTestDatabase, requirePostgres, type TestDatabase } from "@diana/db/testing";
 import { serviceNames } from "../src/catalogue";
 import { launchSuite, type RunningSuite } from "../src/launch";
 import { expectPrometheusMetrics, expectValidOpenApi } from "./fleet-checks";
+import { freeOffset } from "./free-offset";
 
 const REDIS_URL = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
 const prefix = `diana-test:${crypto.randomUUID()}:`;
@@ -19,14 +21,17 @@ const redis = await requireServer(`Redis at ${new URL(REDIS_URL).host}`, async (
     await kv.close();
   }
 });
-const skip = pg.reason ?? redis.reason;
+const amqp = await testVhost();
+const skip = pg.reason ?? redis.reason ?? amqp.reason;
+/** Service tokens read like a viewer. */
+const viewer = async () => ({ authorization: await testServiceBearer() });
 const suiteDescribe = skip ? describe.skip : describe;
 if (skip) console.warn(`skipping the real-infrastructure suite test: ${skip}`);
 
 suiteDescribe("the suite on real Postgres and Redis", () => {
   let database: TestDatabase;
   let suite: RunningSuite;
-  const portOffset = 20_000 + Math.floor(Math.random() * 30_000);
+  const portOffset = freeOffset();
   const gateway = `http://127.0.0.1:${8080 + portOffset}`;
 
   beforeAll(async () => {
@@ -34,8 +39,9 @@ suiteDescribe("the suite on real Postgres and Redis", () => {
     const env = readEnv(serviceEnv, {
       DATABASE_URL: database.url,
       REDIS_URL,
+      AMQP_URL: amqp.url,
       DIANA_KV_PREFIX: prefix,
-      SERVICE_TOKEN: `${crypto.randomUUID()}${crypto.randomUUID()}`,
+      SERVICE_TOKEN: testServiceToken,
       HEARTBEAT_INTERVAL_MS: "500",
       INSTANCE_TTL_MS: "2000",
       SHUTDOWN_TIMEOUT_MS: "2000",
@@ -85,6 +91,14 @@ suiteDescribe("the suite on real Postgres and Redis", () => {
       const body = await json(res);
       expect(body.checks.database.status).toBe("up");
       expect(body.checks.kv.status).toBe("up");
+      expect(body.checks.bus.status).toBe("up");
+    }
+  });
+
+  test("every service serves /ops/bus on RabbitMQ and /ops/breakers", async () => {
+    for (const s of suite.services) {
+      expect((await json(fetch(`${s.url}/ops/bus`, { headers: await viewer() }))).kind).toBe("rabbitmq");
+      expect((await json(fetch(`${s.url}/ops/breakers`, { headers: await viewer() }))).breakers).toBeArray();
     }
   });
 

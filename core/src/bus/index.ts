@@ -4,6 +4,7 @@
 export { type Static, type TSchema, Type } from "@sinclair/typebox";
 export { Connection as AmqpConnection } from "rabbitmq-client";
 export { defineEvents, type EventCatalog } from "./catalog";
+export { type BusTransport, busOn, noEventsCatalog, openBusTransport, openServiceBus } from "./connect";
 export {
   createEnvelope,
   type EnvelopeDefaults,

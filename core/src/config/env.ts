@@ -73,6 +73,7 @@ export const serviceEnv = Type.Object({
   ),
   DATABASE_URL: Type.Optional(UrlVar({ description: "Postgres URL; unset uses embedded PGlite." })),
   REDIS_URL: Type.Optional(UrlVar({ description: "Redis URL; unset uses the in-memory store." })),
+  AMQP_URL: Type.Optional(UrlVar({ description: "RabbitMQ URL; unset uses the in-process bus." })),
   REGISTRY_URL: UrlVar({ default: "http://127.0.0.1:8021" }),
   DIANA_DATA_DIR: Type.String({
     default: ".diana",

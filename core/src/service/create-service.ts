@@ -1,13 +1,22 @@
 import { openapi } from "@elysiajs/openapi";
 import { Elysia, t } from "elysia";
 import { ForbiddenError } from "../auth/errors";
-import { routeRoleTable, securitySchemes } from "../auth/route-roles";
 import { allows, type Principal, type RouteRole } from "../auth/roles";
+import { routeRoleTable, securitySchemes } from "../auth/route-roles";
 import type { TokenVerifier } from "../auth/verifier";
+import type { EventBus } from "../bus";
 import { createLogger, type Logger } from "../log";
 import { createMetrics, type ServiceMetrics } from "../metrics";
+import { BreakerSet } from "../resilience";
+import { bindBreakerMetrics } from "../telemetry/breaker-metrics";
 import { type CheckResult, checkReadiness, type ReadinessCheck } from "./health";
+import { breakerOpsRoutes } from "./ops-breakers";
+import { busOpsRoutes } from "./ops-bus";
 import { type FieldError, isHttpMappable, problem, problemResponse } from "./problem";
+import { ProblemSchema } from "./problem-schema";
+
+export { ProblemSchema };
+
 import { acceptId } from "./request-id";
 import { API_CSP, securityHeaders } from "./security-headers";
 
@@ -62,6 +71,10 @@ export interface ServiceOptions {
   attachments?: Attachment[];
   /** Clock for `/ops/info` and durations. Defaults to `Date.now`. */
   now?: () => number;
+  /** The service's circuit breakers, served at `/ops/breakers` and exported as metrics. Defaults to an empty set. */
+  breakers?: BreakerSet;
+  /** The service's event bus and its consumers (queues), served at `/ops/bus`. Without it there is no `/ops/bus`. */
+  bus?: { bus: EventBus; consumers?: readonly string[] };
   /**
    * Bearer-token verification and roles. Without it no route checks tokens (unit tests of the kit);
    * `createPlatformService` always sets it. Every operation's role is declared in the OpenAPI document
@@ -112,20 +125,6 @@ const readySchema = t.Object({
   checks: t.Record(t.String(), checkSchema),
 });
 
-/** JSON schema for problem+json, for route `response` maps. */
-export const ProblemSchema = t.Object(
-  {
-    type: t.String(),
-    title: t.String(),
-    status: t.Integer(),
-    detail: t.Optional(t.String()),
-    code: t.String(),
-    requestId: t.Optional(t.String()),
-    errors: t.Optional(t.Array(t.Object({ pointer: t.String(), detail: t.String() }))),
-  },
-  { additionalProperties: true },
-);
-
 /** The path of a request URL without parsing it (cheaper than `new URL` on every request). */
 function pathOf(url: string): string {
   const start = url.indexOf("/", url.indexOf("//") + 2);
@@ -169,6 +168,8 @@ export function createService(options: ServiceOptions) {
   const csp = options.contentSecurityPolicy ?? API_CSP;
   const roles = routeRoleTable(() => app.routes as never, options.auth?.roleOf);
   const metrics: ServiceMetrics = createMetrics({ service: options.name });
+  const breakers = options.breakers ?? new BreakerSet();
+  bindBreakerMetrics(breakers, metrics.registry);
   const checks = new Map<string, ReadinessCheck>(Object.entries(options.checks ?? {}));
   const attachments: Attachment[] = [...(options.attachments ?? [])];
   const startedAt = now();
@@ -291,8 +292,15 @@ export function createService(options: ServiceOptions) {
         );
       if (isHttpMappable(error)) {
         if (error.status >= 500) log.error(error.message, { requestId, code: error.code, error });
+        // An open circuit (or any error that knows) tells the client when to come back.
+        const retryAfterMs = (error as { retryAfterMs?: unknown }).retryAfterMs;
+        const retry: Record<string, string> =
+          typeof retryAfterMs === "number"
+            ? { "retry-after": String(Math.max(1, Math.ceil(retryAfterMs / 1000))) }
+            : {};
         return problemResponse(problem(error.status, error.code, error.message, extra), {
           ...headers,
+          ...retry,
           ...error.headers,
         });
       }
@@ -377,6 +385,16 @@ export function createService(options: ServiceOptions) {
         response: infoSchema,
         detail: { tags: ["ops"], summary: "Name, version, instance id, start time and infrastructure mode" },
       },
+    )
+    .use(breakerOpsRoutes(breakers))
+    .use(
+      options.bus
+        ? busOpsRoutes({
+            bus: options.bus.bus,
+            consumers: options.bus.consumers ?? [options.name],
+            registry: metrics.registry,
+          })
+        : new Elysia({ name: "kit:no-bus" }),
     );
 
   let server: ReturnType<typeof Bun.serve> | undefined;
@@ -412,6 +430,7 @@ export function createService(options: ServiceOptions) {
     info,
     log,
     metrics,
+    breakers,
     /** Resolves once listening, ready, and every attachment's `onReady` has run. */
     ready,
     /** Adds a readiness check (e.g. the bus once connected). */

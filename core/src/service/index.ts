@@ -3,9 +3,9 @@ export {
   type Attachment,
   createService,
   type InfraMode,
-  type ServiceAuth,
   ProblemSchema,
   type Service,
+  type ServiceAuth,
   type ServiceInfo,
   type ServiceOptions,
 } from "./create-service";
@@ -22,6 +22,6 @@ export {
   problemResponse,
 } from "./problem";
 export { acceptId } from "./request-id";
-export { API_CSP, APP_CSP, DOCS_CSP, SECURITY_HEADERS, securityHeaders } from "./security-headers";
 export { type Resource, resources } from "./resources";
 export { runUntilSignal } from "./run";
+export { API_CSP, APP_CSP, DOCS_CSP, SECURITY_HEADERS, securityHeaders } from "./security-headers";

@@ -26,7 +26,7 @@ export function platformDeps(
   logger: Logger = createLogger({ level: env.LOG_LEVEL }),
 ): PlatformDeps {
   return {
-    infra: env.DATABASE_URL || env.REDIS_URL ? "real" : "embedded",
+    infra: env.DATABASE_URL || env.REDIS_URL || env.AMQP_URL ? "real" : "embedded",
     logger,
     port,
     host: env.HOST,

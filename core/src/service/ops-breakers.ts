@@ -58,7 +58,8 @@ export function breakerOpsRoutes(breakers: BreakerSet) {
       ({ params }) => {
         const breaker = breakers.get(params.name);
         if (!breaker) throw new HttpError(404, "BREAKER_NOT_FOUND", `no breaker named ${params.name}`);
-        breaker[ACTIONS[params.action]]();
+        const action = ACTIONS[params.action as keyof typeof ACTIONS];
+        breaker[action]();
         return breakers.list().find((b) => b.name === params.name) as never;
       },
       {

@@ -1,5 +1,6 @@
 import type { UserTokenOptions } from "../auth/verifier";
 import { createTokenVerifier } from "../auth/verifier";
+import type { EventBus } from "../bus";
 import type { Logger } from "../log";
 import { type RegistryClient, registration } from "../registry";
 import { type Attachment, createService, type InfraMode, type ServiceOptions } from "./create-service";
@@ -30,6 +31,8 @@ export interface PlatformDeps {
   checks?: Record<string, ReadinessCheck>;
   /** Closers of the deployable's connections, run last on stop. */
   attachments?: Attachment[];
+  /** The deployable's event bus; the service's own queue is named after it. Served at `/ops/bus`. */
+  bus?: EventBus;
 }
 
 export interface ServiceMeta {
@@ -49,7 +52,9 @@ export function createPlatformService(
   meta: ServiceMeta,
   deps: PlatformDeps,
   /** Service-specific kit options (e.g. `auth.roleOf`, `contentSecurityPolicy`). */
-  overrides: Partial<Omit<ServiceOptions, "auth">> & { roleOf?: NonNullable<ServiceOptions["auth"]>["roleOf"] } = {},
+  overrides: Partial<Omit<ServiceOptions, "auth">> & {
+    roleOf?: NonNullable<ServiceOptions["auth"]>["roleOf"];
+  } = {},
 ) {
   const { roleOf, ...rest } = overrides;
   const service = createService({
@@ -62,6 +67,7 @@ export function createPlatformService(
     checks: deps.checks,
     shutdownTimeoutMs: deps.shutdownTimeoutMs,
     attachments: deps.attachments,
+    bus: deps.bus && { bus: deps.bus },
     auth: deps.auth && {
       verifier: createTokenVerifier({ users: deps.auth, serviceSecret: deps.serviceToken }),
       roleOf,

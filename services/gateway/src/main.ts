@@ -1,3 +1,4 @@
+import { openServiceBus } from "@diana/core/bus";
 import { connectKv } from "@diana/core/kv";
 import { platformDeps, resources, runMain, runUntilSignal } from "@diana/core/service";
 import { connect } from "@diana/db";
@@ -9,10 +10,12 @@ runMain(async () => {
   const deps = platformDeps(env, env.PORT);
   const db = await connect({ url: env.DATABASE_URL, dataDir: env.DIANA_DATA_DIR });
   await db.migrate(meta.name);
+  const bus = openServiceBus({ url: env.AMQP_URL, name: meta.name });
   const kv = connectKv({ url: env.REDIS_URL, keyPrefix: env.DIANA_KV_PREFIX });
   const service = createApp({
     ...deps,
-    ...resources({ database: db, kv }),
+    bus: bus.bus,
+    ...resources({ database: db, kv, bus }),
     database: db,
     kv,
     consoleDir: env.CONSOLE_DIR,

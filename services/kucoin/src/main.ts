@@ -1,3 +1,4 @@
+import { openServiceBus } from "@diana/core/bus";
 import { platformDeps, resources, runMain, runUntilSignal } from "@diana/core/service";
 import { connect } from "@diana/db";
 import { createApp, meta } from "./app";
@@ -8,7 +9,8 @@ runMain(async () => {
   const deps = platformDeps(env, env.PORT);
   const db = await connect({ url: env.DATABASE_URL, dataDir: env.DIANA_DATA_DIR });
   await db.migrate(meta.name);
-  const service = createApp({ ...deps, ...resources({ database: db }) });
+  const bus = openServiceBus({ url: env.AMQP_URL, name: meta.name });
+  const service = createApp({ ...deps, bus: bus.bus, ...resources({ database: db, bus }) });
   await service.start();
   runUntilSignal(service, deps.logger);
 });

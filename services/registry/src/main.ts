@@ -1,3 +1,4 @@
+import { openServiceBus } from "@diana/core/bus";
 import { connectKv } from "@diana/core/kv";
 import { platformDeps, resources, runMain, runUntilSignal } from "@diana/core/service";
 import { connect } from "@diana/db";
@@ -11,8 +12,15 @@ runMain(async () => {
   const deps = platformDeps({ ...env, REGISTRY_URL: self }, env.PORT);
   const db = await connect({ url: env.DATABASE_URL, dataDir: env.DIANA_DATA_DIR });
   await db.migrate(meta.name);
+  const bus = openServiceBus({ url: env.AMQP_URL, name: meta.name });
   const kv = connectKv({ url: env.REDIS_URL, keyPrefix: env.DIANA_KV_PREFIX });
-  const service = createApp({ ...deps, kv, database: db, ...resources({ database: db, kv }) });
+  const service = createApp({
+    ...deps,
+    kv,
+    database: db,
+    bus: bus.bus,
+    ...resources({ database: db, kv, bus }),
+  });
   await service.start();
   runUntilSignal(service, deps.logger);
 });
