@@ -20,7 +20,14 @@ export interface Instance {
   /** Taken out of rotation by an operator, with why and when. */
   drained: { reason: string; at: string } | null;
   /** The registry's last active check of `/health/ready`. */
-  check: { status: "passing" | "critical"; detail: string; at: string } | null;
+  check: {
+    status: "passing" | "critical";
+    /** What the last check saw. */
+    detail: string;
+    /** While critical: a failing check's detail, or missed heartbeats (newer registries). */
+    cause?: string;
+    at: string;
+  } | null;
   /** Kept passing by mass-eviction protection although its TTL ran out. */
   protected: boolean;
   /** Passing and not drained: clients may route to it. */

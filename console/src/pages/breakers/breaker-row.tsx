@@ -3,6 +3,7 @@ import type { BreakerAction, OwnedBreaker } from "../../api/types";
 import { describeFetchError } from "../../components/fetch-error";
 import { StatusBadge } from "../../components/status-badge";
 import { useBreakerAction } from "../../hooks/use-breaker-action";
+import { useCanOperate } from "../../hooks/use-session";
 import { describeTransition, formatRate } from "../../lib/breaker-words";
 import { formatAgo, formatTimestamp } from "../../lib/format";
 import { ConfirmAction } from "./confirm-action";
@@ -29,6 +30,7 @@ const current = (b: OwnedBreaker): BreakerAction | undefined =>
 
 export function BreakerRow({ breaker: b, now }: { breaker: OwnedBreaker; now: number }) {
   const act = useBreakerAction();
+  const canOperate = useCanOperate();
   const [asking, setAsking] = useState<BreakerAction | null>(null);
   const last = b.transitions.at(-1);
   const threshold =
@@ -41,7 +43,7 @@ export function BreakerRow({ breaker: b, now }: { breaker: OwnedBreaker; now: nu
   return (
     <tr data-testid={`breaker-${b.service}-${b.name}`} className={bad ? "row-unhealthy" : undefined}>
       <td>{b.service}</td>
-      <th scope="row" className="mono">
+      <th scope="row" className="mono" title={b.name}>
         {b.name}
       </th>
       <td data-testid="breaker-state">
@@ -79,19 +81,21 @@ export function BreakerRow({ breaker: b, now }: { breaker: OwnedBreaker; now: nu
         )}
       </td>
       <td className="actions">
-        <span className="btn-row">
-          {(Object.keys(LABEL) as BreakerAction[]).map((action) => (
-            <button
-              key={action}
-              type="button"
-              className={`btn btn-small${ASK.has(action) ? " btn-danger-outline" : ""}`}
-              disabled={act.isPending || current(b) === action}
-              onClick={() => (ASK.has(action) ? setAsking(action) : run(action))}
-            >
-              {LABEL[action]}
-            </button>
-          ))}
-        </span>
+        {canOperate && (
+          <span className="btn-row">
+            {(Object.keys(LABEL) as BreakerAction[]).map((action) => (
+              <button
+                key={action}
+                type="button"
+                className={`btn btn-small${ASK.has(action) ? " btn-danger-outline" : ""}`}
+                disabled={act.isPending || current(b) === action}
+                onClick={() => (ASK.has(action) ? setAsking(action) : run(action))}
+              >
+                {LABEL[action]}
+              </button>
+            ))}
+          </span>
+        )}
         {act.error && !asking && (
           <div className="error-text" role="alert">
             {describeFetchError(act.error)}

@@ -1,6 +1,7 @@
 import { useMemo } from "react";
 import type { OwnedBreaker } from "../../api/types";
 import { describeFetchError, FetchError } from "../../components/fetch-error";
+import { ReadOnlyNote } from "../../components/read-only-note";
 import { useBreakers } from "../../hooks/use-breakers";
 import { useNow } from "../../hooks/use-now";
 import { useServices } from "../../hooks/use-services";
@@ -20,7 +21,7 @@ export function BreakersPage() {
   const groups = groupByUpstream(all);
 
   const failed = perService.filter((s) => s.error);
-  const without = perService.filter((s) => s.breakers && s.breakers.length === 0).map((s) => s.service);
+  const without = perService.filter((s) => !s.error && s.breakers?.length === 0).map((s) => s.service);
   const open = all.filter((b) => b.state === "open" || b.state === "forced-open").length;
   const loaded = perService.filter((s) => s.dataUpdatedAt > 0);
   const updatedAt = loaded.length ? Math.min(...loaded.map((s) => s.dataUpdatedAt)) : 0;
@@ -37,6 +38,7 @@ export function BreakersPage() {
           </p>
         )}
       </div>
+      <ReadOnlyNote actions="reset, force open, disable and metrics-only" />
       {services.error && (
         <FetchError error={services.error} dataUpdatedAt={services.dataUpdatedAt} now={now} />
       )}

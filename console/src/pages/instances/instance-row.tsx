@@ -2,6 +2,7 @@ import type { Instance } from "../../api/types";
 import { describeFetchError } from "../../components/fetch-error";
 import { InstanceBadges } from "../../components/instance-badges";
 import { useEnableInstance } from "../../hooks/use-enable-instance";
+import { useCanOperate } from "../../hooks/use-session";
 import { formatAgo, formatTimestamp } from "../../lib/format";
 import { HistoryPanel } from "./history-panel";
 
@@ -17,6 +18,7 @@ interface Props {
 
 export function InstanceRow({ instance: i, now, open, onToggle, onDrain }: Props) {
   const enable = useEnableInstance();
+  const canOperate = useCanOperate();
   const detailId = `history-of-${i.id}`;
   const rowClass =
     i.status === "critical" ? "row-unhealthy" : i.drained && i.status !== "left" ? "row-drained" : undefined;
@@ -45,22 +47,14 @@ export function InstanceRow({ instance: i, now, open, onToggle, onDrain }: Props
             </div>
           )}
         </td>
-        <td className="wrap">
-          {i.check ? (
-            <span
-              className={i.check.status === "critical" ? "error-text" : "muted"}
-              title={formatTimestamp(i.check.at)}
-            >
-              {i.check.status === "critical" ? i.check.detail : "ready"} · {formatAgo(i.check.at, now)}
-            </span>
-          ) : (
-            <span className="muted">not checked yet</span>
-          )}
+        <td className="wrap" data-testid={`instance-check-${i.id}`}>
+          <CheckCell instance={i} now={now} />
         </td>
         <td className="mono">{i.version}</td>
         <td title={formatTimestamp(i.lastHeartbeat)}>{formatAgo(i.lastHeartbeat, now)}</td>
         <td className="actions">
-          {i.status !== "left" &&
+          {canOperate &&
+            i.status !== "left" &&
             (i.drained ? (
               <button
                 type="button"
@@ -90,5 +84,26 @@ export function InstanceRow({ instance: i, now, open, onToggle, onDrain }: Props
         </tr>
       )}
     </>
+  );
+}
+
+/** The last check: "ready · 2 s ago", or on a critical instance why it is critical. */
+function CheckCell({ instance: i, now }: { instance: Instance; now: number }) {
+  const { check } = i;
+  if (i.status === "critical") {
+    const why = check?.cause ?? (check?.status === "critical" ? check.detail : "heartbeats stopped arriving");
+    return (
+      <span className="error-text" title={check ? formatTimestamp(check.at) : undefined}>
+        {why}
+        {check && ` · ${formatAgo(check.at, now)}`}
+      </span>
+    );
+  }
+  if (i.status === "left") return <span className="muted">—</span>;
+  if (!check) return <span className="muted">not checked yet</span>;
+  return (
+    <span className="muted" title={formatTimestamp(check.at)}>
+      {check.status === "critical" ? check.detail : "ready"} · {formatAgo(check.at, now)}
+    </span>
   );
 }

@@ -1,6 +1,7 @@
 import { useMemo, useState } from "react";
 import type { Instance } from "../../api/types";
 import { FetchError } from "../../components/fetch-error";
+import { ReadOnlyNote } from "../../components/read-only-note";
 import { useInstances } from "../../hooks/use-instances";
 import { useNow } from "../../hooks/use-now";
 import { formatAgo } from "../../lib/format";
@@ -45,6 +46,7 @@ export function InstancesPage() {
           </p>
         )}
       </div>
+      <ReadOnlyNote actions="drain and enable" />
       {fleet.error && <FetchError error={fleet.error} dataUpdatedAt={fleet.dataUpdatedAt} now={now} />}
       {fleet.data?.guard.engaged && <GuardBanner held={fleet.data.guard.held} />}
       <table className={`services${fleet.isError && fleet.data ? " stale" : ""}`}>
