@@ -1,18 +1,29 @@
 // A stand-in for the gateway, for working on the console without the suite: the registry's routes
-// (instances, services, history, drain, enable) and every service's /ops/breakers with its actions.
+// (instances, services, history, drain, enable), every service's /ops/breakers with its actions, and
+// sign-in (users viewer, operator and admin; password in dev/fake-auth.ts). Reads need a token,
+// actions the operator role.
 // Run: bun console/dev/fake-gateway.ts   then   DIANA_GATEWAY_URL=http://127.0.0.1:8099 bun run --cwd console dev
 // FAKE_GUARD=1 engages mass-eviction protection. Not shipped; not part of the build.
 
+import { authRoute, roleOf } from "./fake-auth";
 import { act, breakersOf } from "./fake-breakers";
 import { historyOf, instances, services, setDrain } from "./fake-fleet";
 
 const port = Number(Bun.env.FAKE_GATEWAY_PORT ?? 8099);
 
+const TITLES: Record<number, string> = {
+  400: "Bad Request",
+  401: "Unauthorized",
+  403: "Forbidden",
+  404: "Not Found",
+  503: "Service Unavailable",
+};
+
 const problem = (status: number, code: string, detail: string) =>
   Response.json(
     {
       type: "about:blank",
-      title: { 400: "Bad Request", 404: "Not Found", 503: "Service Unavailable" }[status] ?? "Error",
+      title: TITLES[status] ?? "Error",
       status,
       code,
       detail,
@@ -24,6 +35,12 @@ async function route(req: Request): Promise<Response> {
   const url = new URL(req.url);
   const path = url.pathname;
   const post = req.method === "POST";
+  const signIn = await authRoute(req, path, (detail) => problem(401, "UNAUTHORIZED", detail));
+  if (signIn) return signIn;
+  const role = roleOf(req);
+  if (path.startsWith("/api/") && !role)
+    return problem(401, "UNAUTHORIZED", "this route needs a bearer token");
+  if (post && role === "viewer") return problem(403, "FORBIDDEN", "this operation needs the operator role");
   if (path === "/api/registry/services") return Response.json({ services: services() });
   if (path === "/api/registry/instances") return Response.json(instances());
 
