@@ -92,11 +92,19 @@ export function createReleaseStore(database: Database, options: { seed?: readonl
     return seeded;
   };
 
+  // Namespaces are never deleted: once seen, existence needs no query (acks and streams ask often).
+  const known = new Set<string>();
+
   async function namespace(name: string) {
     await ready();
     const [row] = await db.select().from(namespaces).where(eq(namespaces.name, name));
     if (!row) throw new NamespaceNotFoundError(name);
+    known.add(name);
     return row;
+  }
+
+  async function exists(name: string) {
+    if (!known.has(name)) await namespace(name);
   }
 
   async function current(name: string): Promise<Release | null> {
@@ -127,26 +135,28 @@ export function createReleaseStore(database: Database, options: { seed?: readonl
     for (let attempt = 1; ; attempt++) {
       try {
         return await db.transaction(async (tx) => {
-          const [ns] = await tx.select().from(namespaces).where(eq(namespaces.name, name)).for("update");
+          // The namespace row's lock serialises its publishes.
+          const [ns] = await tx
+            .select({ schema: namespaces.jsonSchema })
+            .from(namespaces)
+            .where(eq(namespaces.name, name))
+            .for("update");
           if (!ns) throw new NamespaceNotFoundError(name);
-          const errors = contentIssues(ns.jsonSchema as Record<string, unknown>, input.content);
+          const errors = contentIssues(ns.schema as Record<string, unknown>, input.content);
           if (errors.length > 0)
             throw new InvalidConfigError(
               "RELEASE_INVALID",
               `the release does not match the ${name} schema`,
               errors,
             );
-          const [top] = await tx
-            .select({ v: max(releases.version) })
-            .from(releases)
-            .where(eq(releases.namespace, name));
-          const next = (top?.v ?? 0) + 1;
+          // The next version is read by the insert itself: a statement after the lock sees the publishes
+          // committed while it waited (a subquery in the locking statement would still see its old snapshot).
           const [row] = await tx
             .insert(releases)
             .values({
               id: Bun.randomUUIDv7(),
               namespace: name,
-              version: next,
+              version: sql`(select coalesce(max(r.version), 0) + 1 from config.releases r where r.namespace = ${name})`,
               content: input.content,
               hash: contentHash(input.content),
               author: input.author,
@@ -154,18 +164,14 @@ export function createReleaseStore(database: Database, options: { seed?: readonl
               rollbackOf,
             })
             .returning();
-          await tx.insert(audit).values({
-            namespace: name,
-            action,
-            actor: input.author,
-            version: next,
-            reason: input.message,
-            detail: rollbackOf === null ? null : { rollbackOf },
-          });
-          // Sent on commit: other config instances push it to their streams.
-          await tx.execute(
-            sql`select pg_notify(${RELEASED_CHANNEL}, ${JSON.stringify({ namespace: name, version: next })})`,
-          );
+          const next = row!.version;
+          // The audit row and the notification (sent on commit, for other config instances) in one statement.
+          const detail = rollbackOf === null ? null : JSON.stringify({ rollbackOf });
+          await tx.execute(sql`with entry as (
+              insert into ${audit} (namespace, action, actor, version, reason, detail)
+              values (${name}, ${action}, ${input.author}, ${next}, ${input.message}, ${detail}::jsonb)
+            )
+            select pg_notify(${RELEASED_CHANNEL}, ${JSON.stringify({ namespace: name, version: next })})`);
           return toRelease(row!);
         });
       } catch (e) {
@@ -178,6 +184,7 @@ export function createReleaseStore(database: Database, options: { seed?: readonl
   return {
     ready,
     namespace,
+    exists,
     current,
     version,
 
@@ -214,7 +221,7 @@ export function createReleaseStore(database: Database, options: { seed?: readonl
 
     /** Releases newest first; `before` pages back from a version. */
     async history(name: string, options: { limit: number; before?: number }): Promise<Release[]> {
-      await namespace(name);
+      await exists(name);
       const rows = await db
         .select()
         .from(releases)
@@ -288,7 +295,7 @@ export function createReleaseStore(database: Database, options: { seed?: readonl
     },
 
     async audit(name: string, limit: number): Promise<AuditEntry[]> {
-      await namespace(name);
+      await exists(name);
       const rows = await db
         .select()
         .from(audit)
@@ -304,7 +311,7 @@ export function createReleaseStore(database: Database, options: { seed?: readonl
       instanceId: string,
       report: { version: number; status: "applied" | "rejected"; reason?: string; runningVersion?: number },
     ): Promise<InstanceAck> {
-      await namespace(name);
+      await exists(name);
       const values = {
         namespace: name,
         instanceId,
@@ -323,7 +330,7 @@ export function createReleaseStore(database: Database, options: { seed?: readonl
     },
 
     async acks(name: string): Promise<InstanceAck[]> {
-      await namespace(name);
+      await exists(name);
       const rows = await db
         .select()
         .from(applied)

@@ -26,7 +26,7 @@ export function releaseRoutes(
     .get(
       "/namespaces/:ns/releases/current",
       async ({ params, request, set }) => {
-        await store.namespace(params.ns);
+        await store.exists(params.ns);
         const current = await store.current(params.ns);
         if (!current) throw new ReleaseNotFoundError(params.ns);
         const etag = etagOf(current.version);

@@ -94,7 +94,7 @@ export function streamRoutes(o: Omit<StreamOptions, "namespace" | "lastEventId">
   return new Elysia({ name: "config:stream" }).get(
     "/namespaces/:ns/stream",
     async ({ params, headers }) => {
-      await o.store.namespace(params.ns);
+      await o.store.exists(params.ns);
       const raw = headers["last-event-id"];
       const lastEventId = raw && /^\d+$/.test(raw) ? Number(raw) : undefined;
       return releaseStream({ ...o, namespace: params.ns, lastEventId });
