@@ -1,5 +1,5 @@
-export { freePort } from "./free-port";
 export { createTestAuth, type TestAuth, testServiceBearer } from "./auth";
+export { freePort } from "./free-port";
 export { json } from "./http";
 export { testPlatformDeps, testServiceToken } from "./platform-deps";
 export {
