@@ -1,7 +1,8 @@
 import { afterAll, describe, expect, test } from "bun:test";
+import { readMigrationFiles } from "drizzle-orm/migrator";
 import postgres from "postgres";
 import { runDatabaseConformance } from "./conformance";
-import { connect } from "./index";
+import { connect, migrationsFolder } from "./index";
 import { createTestDatabase, requirePostgres } from "./testing";
 
 const server = await requirePostgres();
@@ -61,7 +62,7 @@ runDatabaseConformance({
     const errors = await Promise.all(procs.map((p) => new Response(p.stderr).text()));
     expect({ codes, errors }).toEqual({ codes: [0, 0], errors: ["", ""] });
     expect(await database.sql`select count(*)::int as n from orchestration.__drizzle_migrations`).toEqual([
-      { n: 1 },
+      { n: readMigrationFiles({ migrationsFolder: migrationsFolder("orchestration") }).length },
     ]);
     await database.close();
   });
