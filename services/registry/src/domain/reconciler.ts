@@ -1,6 +1,6 @@
 import type { KeyValueStore } from "@diana/core/kv";
 import type { InstanceRecord } from "@diana/core/registry";
-import { type AntiFlapOptions, type CheckState, initialCheck, recordCheck } from "./anti-flap";
+import { type AntiFlapOptions, initialCheck, recordCheck } from "./anti-flap";
 import type { History } from "./history";
 import { type InstanceStore, MISSED_HEARTBEATS } from "./instance-store";
 
