@@ -1,4 +1,3 @@
-import type { EventBus } from "@diana/core/bus";
 import type { Release } from "@diana/core/config";
 import { createPlatformService, type PlatformDeps } from "@diana/core/service";
 import { type Database, serviceNames } from "@diana/db";
@@ -19,10 +18,9 @@ export const meta = {
     "Configuration releases per namespace: schema-checked, immutable versions, diff, rollback and audit.",
 };
 
+/** With `bus` (from the platform deps), each release is also announced as `config.released`. */
 export interface ConfigDeps extends PlatformDeps {
   database: Database;
-  /** When given, each release is also announced as `config.released`. */
-  bus?: EventBus;
   /** Namespaces created (with an open schema) on first use. Defaults to the eleven services and `global`. */
   namespaces?: readonly string[];
   /** Interval of the SSE heartbeat comments. Defaults to 15 s. */
