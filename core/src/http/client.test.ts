@@ -130,3 +130,23 @@ describe("http client", () => {
     expect(hits).toBe(3);
   });
 });
+
+test("sends the client's credentials when the request carries none, and never replaces a caller's", async () => {
+  const seen: Array<string | null> = [];
+  const upstream = Bun.serve({
+    port: 0,
+    hostname: "127.0.0.1",
+    fetch: (req) => {
+      seen.push(req.headers.get("authorization"));
+      return new Response("ok");
+    },
+  });
+  const client = createHttpClient({
+    discovery: { resolve: async () => [{ id: "a-1", url: `http://127.0.0.1:${upstream.port}` }] },
+    credentials: async () => "Bearer service-token",
+  });
+  await client.request("a", "/x");
+  await client.request("a", "/x", { headers: { authorization: "Bearer user-token" } });
+  upstream.stop(true);
+  expect(seen).toEqual(["Bearer service-token", "Bearer user-token"]);
+});

@@ -52,6 +52,11 @@ export interface HttpClientOptions {
   fetch?: typeof fetch;
   /** Defaults to the system clock. */
   clock?: Clock;
+  /**
+   * The `Authorization` value for requests that carry none, e.g. a service token:
+   * `() => signer.token().then((t) => \`Bearer ${t}\`)`. A caller's own header is never replaced.
+   */
+  credentials?: () => Promise<string>;
 }
 
 /** `RequestInit` plus the incoming request whose trace and ids to propagate (else `requestContext`). */
@@ -130,9 +135,15 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
     const method = (init.method ?? "GET").toUpperCase();
     const headers = new Headers(init.headers);
     propagate(headers, (context ?? requestContext.getStore())?.headers);
+    const credentials = options.credentials;
+    const authorized =
+      !credentials || headers.has("authorization")
+        ? Promise.resolve()
+        : credentials().then((value) => headers.set("authorization", value));
     const policy = isRetrySafe(method, headers, init.body) ? u.safe : u.unsafe;
     return policy.execute(
       async ({ signal }) => {
+        await authorized;
         const instances = await options.discovery.resolve(service);
         if (instances.length === 0) throw new UpstreamUnavailableError(service);
         const target = balancer.pick(service, instances);
