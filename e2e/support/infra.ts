@@ -1,7 +1,8 @@
+import { spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { Redis } from "ioredis";
 import postgres from "postgres";
-import { postgresAdminUrl, redisUrl } from "./run-env";
+import { amqpBaseUrl, postgresAdminUrl, redisUrl } from "./run-env";
 
 const safe = (url: string) => url.replace(/\/\/[^@/]*@/, "//***@");
 
@@ -35,7 +36,35 @@ export async function unavailableInfra(): Promise<string | undefined> {
   } finally {
     kv.disconnect();
   }
+  const broker = rabbitmqctl("status");
+  if (broker) problems.push(`RabbitMQ does not answer rabbitmqctl (${broker})`);
   return problems.length ? problems.join("; ") : undefined;
+}
+
+/** Runs rabbitmqctl; returns why it failed, or undefined. */
+function rabbitmqctl(...args: string[]): string | undefined {
+  const run = spawnSync("rabbitmqctl", args, { encoding: "utf8", timeout: 15_000 });
+  if (run.error) return run.error.message;
+  return run.status === 0 ? undefined : (run.stderr || run.stdout).trim().split("\n")[0];
+}
+
+/** Creates vhost `diana-e2e-<id>` with rights for the broker's user and returns its URL. */
+export function createVhost(id: string): { name: string; url: string } {
+  const name = `diana-e2e-${id}`;
+  const user = decodeURIComponent(new URL(amqpBaseUrl).username || "guest");
+  for (const args of [
+    ["add_vhost", name],
+    ["set_permissions", "-p", name, user, ".*", ".*", ".*"],
+  ]) {
+    const failed = rabbitmqctl(...args);
+    if (failed) throw new Error(`rabbitmqctl ${args.join(" ")}: ${failed}`);
+  }
+  return { name, url: `${amqpBaseUrl.replace(/\/$/, "")}/${encodeURIComponent(name)}` };
+}
+
+export function deleteVhost(name: string): void {
+  const failed = rabbitmqctl("delete_vhost", name);
+  if (failed) throw new Error(`rabbitmqctl delete_vhost ${name}: ${failed}`);
 }
 
 export const runId = () => randomBytes(6).toString("hex");

@@ -13,6 +13,10 @@ export const kucoinPort = 8002 + PORT_OFFSET;
 
 export const postgresAdminUrl = process.env.E2E_POSTGRES_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
 export const redisUrl = process.env.E2E_REDIS_URL ?? "redis://127.0.0.1:6379";
+/** The broker without a vhost; each run gets its own vhost on it. */
+export const amqpBaseUrl = process.env.E2E_AMQP_URL ?? "amqp://guest:guest@127.0.0.1:5672";
+
+export const ADMIN_USER = "admin";
 
 /** The eleven services of DESIGN.md. */
 export const ALL_SERVICES = [
@@ -33,7 +37,11 @@ export const ALL_SERVICES = [
 export interface RunState {
   databaseUrl: string;
   kvPrefix: string;
+  /** The run's RabbitMQ vhost, on {@link amqpBaseUrl}. */
+  amqpUrl: string;
   serviceToken: string;
+  /** The first admin's password (DIANA_ADMIN_PASSWORD, random per run), for signing in to the console. */
+  adminPassword: string;
   /** Set when the run cannot happen here (no Postgres or Redis outside CI): tests skip with it. */
   skipReason?: string;
 }
@@ -56,8 +64,12 @@ export function serviceEnv(state: RunState): Record<string, string> {
   return {
     DATABASE_URL: state.databaseUrl,
     REDIS_URL: redisUrl,
+    AMQP_URL: state.amqpUrl,
     DIANA_KV_PREFIX: state.kvPrefix,
     SERVICE_TOKEN: state.serviceToken,
+    DIANA_ADMIN_PASSWORD: state.adminPassword,
+    // Services started alone (kucoin) verify user tokens with the keys of this run's gateway.
+    AUTH_JWKS_URL: `${gatewayUrl}/.well-known/jwks.json`,
     INSTANCE_TTL_MS: String(INSTANCE_TTL_MS),
     HEARTBEAT_INTERVAL_MS: String(HEARTBEAT_INTERVAL_MS),
     LOG_LEVEL: "warn",

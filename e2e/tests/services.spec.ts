@@ -1,5 +1,4 @@
-import { join } from "node:path";
-import type { Page, TestInfo } from "@playwright/test";
+import { keepScreenshot, signIn } from "../support/console";
 import { expect, test } from "../support/fixtures";
 import { ALL_SERVICES, INSTANCE_TTL_MS, readRunState } from "../support/run-env";
 
@@ -9,18 +8,11 @@ const UNHEALTHY_WITHIN_MS = INSTANCE_TTL_MS + 4_000;
 const skipReason = readRunState().skipReason;
 test.skip(Boolean(skipReason), skipReason);
 
-async function keepScreenshot(page: Page, testInfo: TestInfo, name: string) {
-  // Kept as a report attachment and as a plain file beside the other results.
-  const path = join(testInfo.project.outputDir, `${name}.png`);
-  const body = await page.screenshot({ path, fullPage: true });
-  await testInfo.attach(name, { body, contentType: "image/png" });
-}
-
 test("the console shows all eleven services healthy, and a killed one turns unhealthy within its TTL", async ({
   page,
   kucoin,
 }, testInfo) => {
-  await page.goto("/");
+  await signIn(page);
   await expect(page).toHaveURL(/\/services$/);
   await expect(page.getByRole("heading", { name: "Services" })).toBeVisible();
   await expect(page.getByRole("table", { name: "Services in the registry" })).toBeVisible();
