@@ -1,0 +1,109 @@
+import { type SQL, sql } from "drizzle-orm";
+
+/** A pending row the relay claimed, locked until its transaction ends. */
+export interface ClaimedRow {
+  id: string;
+  aggregate_id: string;
+  type: string;
+  payload: unknown;
+  attempts: number;
+  /** Epoch milliseconds (drivers disagree on timestamp parsing; a number they agree on). */
+  created_ms: number;
+}
+
+export interface FailedRow {
+  id: string;
+  error: string;
+  delayMs: number;
+}
+
+/** The outbox's SQL, for one service schema's `outbox` table. */
+export function outboxQueries(schema: string) {
+  const table = sql`${sql.identifier(schema)}.${sql.identifier("outbox")}`;
+  const idList = (ids: readonly string[]) => sql`string_to_array(${ids.join(",")}, ',')::uuid[]`;
+
+  return {
+    /** One statement: the rows, then a notification the relay gets when the caller's transaction commits. */
+    insert(rows: readonly object[], channel: string): SQL {
+      return sql`with inserted as (
+        insert into ${table} (id, aggregate_id, type, payload, headers, created_at)
+        select x.id, x.aggregate_id, x.type, x.payload, x.headers, clock_timestamp()
+        from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb)
+          as x(id uuid, aggregate_id text, type text, payload jsonb, headers jsonb)
+      ) select pg_notify(${channel}, '')`;
+    },
+
+    /**
+     * Up to `limit` due pending rows in insertion order, skipping rows another relay holds; of those, only
+     * rows whose aggregate has no earlier pending row outside this claim (held elsewhere, backing off, or
+     * not yet committed when the earlier one is) — so an aggregate's next event waits for the previous one.
+     * Pending is read afresh every time: a row whose transaction commits late is simply found later.
+     */
+    claim(limit: number): SQL {
+      return sql`with candidates as (
+        select id, aggregate_id, type, payload, attempts, created_at, seq from ${table}
+        where status = 'pending' and available_at <= clock_timestamp()
+        order by seq
+        limit ${limit}::int
+        for update skip locked
+      )
+      select c.id, c.aggregate_id, c.type, c.payload, c.attempts,
+        (extract(epoch from c.created_at) * 1000)::float8 as created_ms
+      from candidates c
+      where not exists (
+        select 1 from ${table} p
+        where p.status = 'pending' and p.aggregate_id = c.aggregate_id and p.seq < c.seq
+          and not exists (select 1 from candidates k where k.id = p.id)
+      )
+      order by c.seq`;
+    },
+
+    markSent(ids: readonly string[]): SQL {
+      return sql`update ${table} set status = 'sent', sent_at = clock_timestamp(), last_error = null
+        where id = any(${idList(ids)})`;
+    },
+
+    /** Counts the attempt, backs off, and marks rows dead at `maxAttempts`. */
+    markFailed(rows: readonly FailedRow[], maxAttempts: number): SQL {
+      return sql`update ${table} o set
+          attempts = o.attempts + 1,
+          last_error = f.error,
+          available_at = clock_timestamp() + f.delay_ms * interval '1 millisecond',
+          status = case when o.attempts + 1 >= ${maxAttempts}::int then 'dead' else 'pending' end
+        from jsonb_to_recordset(${JSON.stringify(rows.map((r) => ({ id: r.id, error: r.error, delay_ms: r.delayMs })))}::jsonb)
+          as f(id uuid, error text, delay_ms integer)
+        where o.id = f.id`;
+    },
+
+    stats(): SQL {
+      return sql`select
+        (select count(*)::int from ${table} where status = 'pending') as pending,
+        (select coalesce(extract(epoch from clock_timestamp() - min(created_at)), 0)::float8
+           from ${table} where status = 'pending') as oldest,
+        (select count(*)::int from ${table} where status = 'dead') as dead`;
+    },
+
+    dead(limit: number): SQL {
+      return sql`select id, type, aggregate_id, attempts, last_error, to_json(created_at) #>> '{}' as created_at from ${table}
+        where status = 'dead' order by created_at desc limit ${limit}::int`;
+    },
+
+    requeue(ids: readonly string[] | "all"): SQL {
+      const only = ids === "all" ? sql`` : sql`and id = any(${idList(ids)})`;
+      return sql`update ${table} set status = 'pending', attempts = 0, available_at = clock_timestamp()
+        where status = 'dead' ${only} returning id`;
+    },
+
+    /** Deletes at most `limit` sent rows older than `retentionMs`; run until it deletes fewer. */
+    cleanup(retentionMs: number, limit: number): SQL {
+      return sql`with old as (
+        select id from ${table}
+        where status = 'sent' and sent_at < clock_timestamp() - ${retentionMs}::float8 * interval '1 millisecond'
+        limit ${limit}::int
+      ), deleted as (delete from ${table} o using old where o.id = old.id returning 1)
+      select count(*)::int as deleted from deleted`;
+    },
+  };
+}
+
+export type OutboxQueries = ReturnType<typeof outboxQueries>;

@@ -1,0 +1,289 @@
+import { systemClock } from "../bus/envelope";
+
+import type { Clock, EventBus, EventEnvelope, PublishInput } from "../bus/types";
+import { DEFAULT_ROW_BACKOFF, type RowBackoff, rowBackoffMs } from "./backoff";
+import { relayListeners } from "./listeners";
+import type { Outbox } from "./outbox";
+import type { ClaimedRow, FailedRow } from "./queries";
+import { rowsOf } from "./rows";
+import type { OutboxOps, OutboxStats, RelayEvent } from "./types";
+import { wakeSignal } from "./wake-signal";
+
+export interface OutboxRelayOptions {
+  // biome-ignore lint/suspicious/noExplicitAny: any catalogue; the relay republishes what enqueue validated.
+  outbox: Outbox<any>;
+  /** Where events go; `publish` must resolve only once the broker confirmed (both adapters do). */
+  bus: Pick<EventBus, "publish">;
+  /** Rows claimed per round. Defaults to 500. */
+  batchSize?: number;
+  /** Rounds in flight at once (each its own transaction); SKIP LOCKED keeps them apart. Defaults to 2. */
+  concurrency?: number;
+  /** Polling fallback when no notification arrives (and for rows backing off). Defaults to 1 s. */
+  pollIntervalMs?: number;
+  /** Failed publishes before a row is dead. Defaults to 10. */
+  maxAttempts?: number;
+  /** Defaults to 1 s doubling to 60 s, with jitter. */
+  backoff?: RowBackoff;
+  /** A publish not confirmed by then counts as failed (it is retried; consumers dedupe). Defaults to 10 s. */
+  publishTimeoutMs?: number;
+  /** Sent rows are deleted after this long. Defaults to 24 h. */
+  retentionMs?: number;
+  /** Defaults to 60 s; 0 turns cleanup off. */
+  cleanupIntervalMs?: number;
+  clock?: Clock;
+  random?: () => number;
+}
+
+export interface RoundResult {
+  claimed: number;
+  published: number;
+  failed: number;
+}
+
+/** A running relay: it publishes the outbox and serves `/ops/outbox`. */
+export interface OutboxRelay extends OutboxOps {
+  /** LISTENs, then runs `concurrency` workers and the cleanup timer. Idempotent. */
+  start(): Promise<void>;
+  /** Stops claiming, lets rounds in flight finish, UNLISTENs. */
+  stop(): Promise<void>;
+  /** One claim → publish → mark round, for tests and scripts. */
+  runOnce(): Promise<RoundResult>;
+  /** Deletes sent rows past the retention; resolves with how many. */
+  cleanup(): Promise<number>;
+}
+
+const errorText = (error: unknown) => (error instanceof Error ? error.message : String(error));
+const errorCode = (error: unknown) => {
+  const code = (error as { code?: unknown })?.code;
+  return typeof code === "string" ? code : undefined;
+};
+
+function inputOf(row: ClaimedRow): PublishInput<never> {
+  const e = (typeof row.payload === "string" ? JSON.parse(row.payload) : row.payload) as EventEnvelope;
+  const input: Record<string, unknown> = { type: e.type, data: e.data, id: e.id, time: e.time };
+  for (const key of ["subject", "traceparent", "correlationid", "causationid", "priority"] as const) {
+    if (e[key] !== undefined) input[key] = e[key];
+  }
+  return input as PublishInput<never>;
+}
+
+/**
+ * The outbox relay of one service: woken by LISTEN/NOTIFY (polling as a fallback), it claims due pending
+ * rows with `FOR UPDATE SKIP LOCKED` and holds them in its transaction while it publishes, so several
+ * relays never publish one row at once; an aggregate's events go one after another, each after the
+ * previous one's confirm. Rows are marked sent only after a confirm without a return; failures back off
+ * and turn dead after `maxAttempts`. Emits {@link RelayEvent}s; never logs.
+ *
+ * @example
+ * const relay = createOutboxRelay({ outbox, bus });
+ * await relay.start();
+ * const service = createService({ …, outbox: relay });
+ * // on shutdown
+ * await relay.stop();
+ */
+export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
+  const { outbox, bus } = options;
+  const batchSize = options.batchSize ?? 500;
+  const concurrency = options.concurrency ?? 2;
+  const pollIntervalMs = options.pollIntervalMs ?? 1_000;
+  const maxAttempts = options.maxAttempts ?? 10;
+  const backoff = options.backoff ?? DEFAULT_ROW_BACKOFF;
+  const publishTimeoutMs = options.publishTimeoutMs ?? 10_000;
+  const retentionMs = options.retentionMs ?? 24 * 3_600_000;
+  const cleanupIntervalMs = options.cleanupIntervalMs ?? 60_000;
+  const clock = options.clock ?? systemClock;
+  const random = options.random ?? Math.random;
+  for (const [name, value] of Object.entries({ batchSize, concurrency, maxAttempts })) {
+    if (!Number.isInteger(value) || value < 1) throw new TypeError(`${name} must be an integer ≥ 1`);
+  }
+  const { db } = outbox.database;
+  const q = outbox.queries;
+  const listeners = relayListeners();
+  const signal = wakeSignal();
+  const local = { published: 0, failed: 0, unroutable: 0, lastPublishAt: null as string | null };
+  let relayLagMs: number | null = null;
+  let running = false;
+  let workers: Promise<void>[] = [];
+  let unlisten: (() => Promise<void>) | undefined;
+  let cleanupTimer: Timer | undefined;
+
+  async function publishRound(rows: ClaimedRow[]) {
+    const sent: string[] = [];
+    const failed: FailedRow[] = [];
+    const inFlight = new Map<string, ClaimedRow>();
+    let over = false;
+    const fail = (row: ClaimedRow, error: unknown) => {
+      const attempts = row.attempts + 1;
+      const retryInMs = rowBackoffMs(backoff, row.attempts, random);
+      failed.push({ id: row.id, error: errorText(error).slice(0, 2_000), delayMs: retryInMs });
+      local.failed++;
+      if (errorCode(error) === "UNROUTABLE_EVENT") local.unroutable++;
+      const code = errorCode(error);
+      listeners.emit({
+        type: "publish-failed",
+        id: row.id,
+        eventType: row.type,
+        attempts,
+        error: errorText(error),
+        ...(code ? { code } : {}),
+        dead: attempts >= maxAttempts,
+        retryInMs,
+      });
+    };
+
+    const chains = new Map<string, ClaimedRow[]>();
+    for (const row of rows) {
+      const chain = chains.get(row.aggregate_id);
+      if (chain) chain.push(row);
+      else chains.set(row.aggregate_id, [row]);
+    }
+    const runChain = async (chain: ClaimedRow[]) => {
+      for (const row of chain) {
+        if (over) return;
+        const started = performance.now();
+        inFlight.set(row.id, row);
+        try {
+          await bus.publish(inputOf(row));
+        } catch (error) {
+          if (over) return;
+          inFlight.delete(row.id);
+          fail(row, error);
+          return; // the aggregate's later rows wait for this one
+        }
+        if (over) return;
+        inFlight.delete(row.id);
+        sent.push(row.id);
+        const now = clock.now();
+        const lagMs = Math.max(0, now - row.created_ms);
+        relayLagMs = lagMs;
+        local.published++;
+        local.lastPublishAt = new Date(now).toISOString();
+        listeners.emit({
+          type: "published",
+          id: row.id,
+          eventType: row.type,
+          durationMs: performance.now() - started,
+          lagMs,
+        });
+      }
+    };
+    let timer: Timer | undefined;
+    const timedOut = new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, publishTimeoutMs);
+    });
+    await Promise.race([Promise.all([...chains.values()].map(runChain)), timedOut]);
+    clearTimeout(timer);
+    over = true;
+    for (const row of inFlight.values()) fail(row, new Error(`not confirmed within ${publishTimeoutMs} ms`));
+    return { sent, failed };
+  }
+
+  async function runOnce(): Promise<RoundResult> {
+    const started = performance.now();
+    const result = await db.transaction(async (tx) => {
+      const rows = rowsOf<ClaimedRow>(await tx.execute(q.claim(batchSize)));
+      if (rows.length === 0) return { claimed: 0, published: 0, failed: 0 };
+      const { sent, failed } = await publishRound(rows);
+      if (sent.length > 0) await tx.execute(q.markSent(sent));
+      if (failed.length > 0) await tx.execute(q.markFailed(failed, maxAttempts));
+      return { claimed: rows.length, published: sent.length, failed: failed.length };
+    });
+    if (result.claimed > 0) {
+      listeners.emit({ type: "batch", ...result, durationMs: performance.now() - started });
+    }
+    return result;
+  }
+
+  async function worker() {
+    while (running) {
+      const generation = signal.generation;
+      try {
+        const { claimed } = await runOnce();
+        // Claimed rows may have freed their aggregates' next events: claim again before resting.
+        if (claimed > 0 || signal.generation !== generation) continue;
+      } catch (error) {
+        listeners.emit({ type: "error", context: "relay round", error });
+      }
+      if (running) await signal.wait(pollIntervalMs);
+    }
+  }
+
+  async function cleanup(): Promise<number> {
+    let total = 0;
+    const limit = 5_000;
+    for (;;) {
+      const [row] = rowsOf<{ deleted: number }>(await db.execute(q.cleanup(retentionMs, limit)));
+      total += row?.deleted ?? 0;
+      if ((row?.deleted ?? 0) < limit) break;
+    }
+    if (total > 0) listeners.emit({ type: "cleaned", deleted: total });
+    return total;
+  }
+
+  function scheduleCleanup() {
+    if (!running || cleanupIntervalMs <= 0) return;
+    cleanupTimer = setTimeout(async () => {
+      try {
+        await cleanup();
+      } catch (error) {
+        listeners.emit({ type: "error", context: "outbox cleanup", error });
+      }
+      scheduleCleanup();
+    }, cleanupIntervalMs);
+  }
+
+  return {
+    runOnce,
+    cleanup,
+
+    async start() {
+      if (running) return;
+      running = true;
+      try {
+        unlisten = await outbox.database.listen(outbox.channel, () => signal.wake());
+      } catch (error) {
+        listeners.emit({ type: "error", context: "outbox listen (polling only)", error });
+      }
+      workers = Array.from({ length: concurrency }, worker);
+      scheduleCleanup();
+    },
+
+    async stop() {
+      if (!running) return;
+      running = false;
+      clearTimeout(cleanupTimer);
+      signal.wake();
+      await Promise.all(workers);
+      workers = [];
+      await unlisten?.().catch(() => {});
+      unlisten = undefined;
+    },
+
+    async stats(): Promise<OutboxStats> {
+      const [row] = rowsOf<{ pending: number; oldest: number; dead: number }>(await db.execute(q.stats()));
+      return {
+        pending: Number(row?.pending ?? 0),
+        oldestPendingAgeSeconds: Number(row?.oldest ?? 0),
+        dead: Number(row?.dead ?? 0),
+        relayLagMs,
+        lastPublishAt: local.lastPublishAt,
+        published: local.published,
+        failed: local.failed,
+        unroutable: local.unroutable,
+      };
+    },
+
+    dead: (deadOptions) => outbox.dead(deadOptions),
+
+    async requeue(selection) {
+      const result = await outbox.requeue(selection);
+      if (result.requeued > 0) {
+        listeners.emit({ type: "requeued", count: result.requeued });
+        signal.wake();
+      }
+      return result;
+    },
+
+    onEvent: listeners.on,
+  };
+}
