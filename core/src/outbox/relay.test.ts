@@ -14,7 +14,7 @@ const pg = await testOutboxDatabase();
 const mq = await testVhost();
 const skip = pg.reason ?? mq.reason;
 const suite = skip ? describe.skip : describe;
-const h = harness({ url: pg.url, schema: pg.schema, amqpUrl: mq.url });
+const h = harness({ ...pg, amqpUrl: mq.url });
 
 suite(`outbox relay on Postgres and RabbitMQ${skip ? ` (skipped: ${skip})` : ""}`, () => {
   const database = h.database();

@@ -14,8 +14,8 @@ export const testCatalog = defineEvents({
 export type TestSchemas = typeof testCatalog.schemas;
 
 /** Databases, buses and relays a test file opens, closed after it in reverse order. */
-export function harness(env: { url: string; schema: string; amqpUrl: string }) {
-  const closers: Array<() => Promise<unknown>> = [];
+export function harness(env: { url: string; schema: string; amqpUrl: string; drop(): Promise<void> }) {
+  const closers: Array<() => Promise<unknown>> = [() => env.drop()];
   afterAll(async () => {
     for (const close of closers.reverse()) await close().catch(() => {});
   });

@@ -1,4 +1,3 @@
-import { afterAll } from "bun:test";
 import { join } from "node:path";
 import { sql } from "drizzle-orm";
 import { readMigrationFiles } from "drizzle-orm/migrator";
@@ -31,12 +30,13 @@ export function connectOutboxDatabase(url: string, max = 10): OutboxDatabase & {
 }
 
 /**
- * For test files: a fresh database `diana_test_<random>` with the trading schema migrated, dropped after the
- * file. Unreachable Postgres skips with a reason, or fails when CI=true.
+ * For test files: a fresh database `diana_test_<random>` with the trading schema migrated; `drop()` it after
+ * the file (the harness does, once its connections are closed). Unreachable Postgres skips with a reason,
+ * or fails when CI=true.
  */
 export async function testOutboxDatabase(
   service = "trading",
-): Promise<ServerAvailability & { url: string; schema: string }> {
+): Promise<ServerAvailability & { url: string; schema: string; drop(): Promise<void> }> {
   const name = `diana_test_${crypto.randomUUID().replaceAll("-", "").slice(0, 16)}`;
   const url = new URL(adminUrl());
   url.pathname = `/${name}`;
@@ -57,7 +57,7 @@ export async function testOutboxDatabase(
       await database.close();
     }
   });
-  afterAll(async () => {
+  const drop = async () => {
     if (!server.available) return;
     const a = admin();
     try {
@@ -65,6 +65,6 @@ export async function testOutboxDatabase(
     } finally {
       await a.end({ timeout: 5 });
     }
-  });
-  return { ...server, url: url.toString(), schema };
+  };
+  return { ...server, url: url.toString(), schema, drop };
 }
