@@ -108,7 +108,7 @@ async function configRun(publishes: number) {
       const res = await fetch(`${url}/namespaces/global/releases`, {
         method: "POST",
         headers,
-        body: JSON.stringify({ content: { n: target }, author: "bench", message: `#${target}` }),
+        body: JSON.stringify({ content: { n: target }, message: `#${target}` }),
       });
       if (res.status !== 201) throw new Error(`publish answered ${res.status}: ${await res.text()}`);
       const t1 = performance.now();

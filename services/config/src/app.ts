@@ -53,10 +53,10 @@ export function createApp(deps: ConfigDeps) {
     onStop: () => feed.close(),
   });
   const app = service.app
-    .use(namespaceRoutes(store, deps.serviceToken))
-    .use(releaseRoutes(store, deps.serviceToken, onRelease))
+    .use(namespaceRoutes(store))
+    .use(releaseRoutes(store, onRelease))
     .use(streamRoutes({ store, feed, open, heartbeatMs: deps.streamHeartbeatMs ?? 15_000, onError }))
-    .use(instanceRoutes(store, deps.serviceToken));
+    .use(instanceRoutes(store));
   return { ...service, app };
 }
 

@@ -4,7 +4,6 @@ import { t } from "elysia";
 /** config's wire schemas and events; other services and the console import these. */
 export { AppliedReportSchema, NamespaceName, ReleaseSchema };
 
-export const Author = t.String({ minLength: 1, maxLength: 100, description: "Who makes the change" });
 export const Message = t.String({ maxLength: 1_000, description: "Why" });
 export const Content = t.Record(t.String(), t.Unknown(), { description: "The configuration, a JSON object" });
 

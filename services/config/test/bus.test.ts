@@ -32,7 +32,6 @@ suite("config.released on the bus", () => {
     const call = caller(configApp(db.database, { bus }).app);
     const res = await call("POST", "/namespaces/trading/releases", {
       content: { a: 1 },
-      author: "ana",
       message: "first",
     });
     const release = await json(res);
@@ -48,7 +47,7 @@ suite("config.released on the bus", () => {
       rollbackOf: null,
       createdAt: release.createdAt,
     });
-    await call("POST", "/namespaces/trading/releases", { content: { a: "x" }, author: "ana", message: "" });
+    await call("POST", "/namespaces/trading/releases", { content: { a: "x" }, message: "" });
     await waitFor(() => received.length === 2);
   });
 });

@@ -6,7 +6,7 @@ import { type ConfigClient, type ConfigClientOptions, createConfigClient } from 
 import { freePort, json, waitFor } from "@diana/core/testing";
 import { requirePostgres } from "@diana/db/testing";
 import { Type } from "@sinclair/typebox";
-import { auth, configApp, configDatabase, serviceToken } from "./setup";
+import { as, auth, configApp, configDatabase, serviceToken } from "./setup";
 
 const pg = await requirePostgres();
 const suite = pg.available ? describe : describe.skip;
@@ -53,13 +53,14 @@ suite("config client against the config service", () => {
     const res = await fetch(`${url}/namespaces/${ns}/releases`, {
       method: "POST",
       headers: await auth(),
-      body: JSON.stringify({ content, author: "test", message: "" }),
+      body: JSON.stringify({ content, message: "" }),
     });
     expect(res.status).toBe(201);
     return (await res.json()) as { version: number };
   };
 
-  const instances = async (ns: string) => json(fetch(`${url}/namespaces/${ns}/instances`));
+  const instances = async (ns: string) =>
+    json(fetch(`${url}/namespaces/${ns}/instances`, { headers: await as("viewer") }));
 
   beforeAll(async () => {
     db = await configDatabase();
@@ -181,7 +182,9 @@ suite("config client against the config service", () => {
       what: "clients reconnected",
     });
     await b.check();
-    const history = await json(fetch(`${url}/namespaces/dashboard/releases`));
+    const history = await json(
+      fetch(`${url}/namespaces/dashboard/releases`, { headers: await as("viewer") }),
+    );
     expect(history.releases.map((r: { version: number }) => r.version)).toEqual([3, 2, 1]);
     await publish("dashboard", { maxOrderSize: 4 });
     await waitFor(() => b.current().version === 4, { what: "pushed after restart" });

@@ -3,7 +3,7 @@ import { type ConfigClient, createConfigClient } from "@diana/core/config";
 import { freePort, json, waitFor } from "@diana/core/testing";
 import { requirePostgres } from "@diana/db/testing";
 import { type Static, Type } from "@sinclair/typebox";
-import { auth, configApp, configDatabase, serviceToken } from "./setup";
+import { as, auth, configApp, configDatabase, serviceToken } from "./setup";
 
 const pg = await requirePostgres();
 const suite = pg.available ? describe : describe.skip;
@@ -94,7 +94,6 @@ suite("config under load", () => {
         headers,
         body: JSON.stringify({
           content: { version: v, limits: { copyOfVersion: v } },
-          author: "load",
           message: `#${v}`,
         }),
       });
@@ -114,7 +113,7 @@ suite("config under load", () => {
     expect(convergedMs).toBeLessThan(5_000);
     const view = await waitFor(
       async () => {
-        const v = await json(fetch(`${url}/namespaces/global/instances`));
+        const v = await json(fetch(`${url}/namespaces/global/instances`, { headers: await as("viewer") }));
         return (
           v.instances.length === SERVICES.length &&
           v.instances.every((i: { lagging: boolean }) => !i.lagging) &&

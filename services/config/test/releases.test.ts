@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { contentHash } from "@diana/core/config";
 import { json } from "@diana/core/testing";
 import { requirePostgres } from "@diana/db/testing";
-import { caller, configApp, configDatabase } from "./setup";
+import { as, asService, caller, configApp, configDatabase } from "./setup";
 
 const pg = await requirePostgres();
 const suite = pg.available ? describe : describe.skip;
@@ -30,7 +30,7 @@ suite("config releases", () => {
   afterAll(() => db?.close());
 
   const publish = (ns: string, content: unknown, message = "change") =>
-    call("POST", `/namespaces/${ns}/releases`, { content, author: "ana", message });
+    call("POST", `/namespaces/${ns}/releases`, { content, message });
 
   test("lists the eleven service namespaces and global, with no release yet", async () => {
     const { namespaces } = await json(call("GET", "/namespaces"));
@@ -68,11 +68,13 @@ suite("config releases", () => {
   test("answers 304 when the client's version is still current", async () => {
     await publish("orchestration", { lockMs: 100 });
     const res = await call("GET", "/namespaces/orchestration/releases/current", undefined, {
+      ...(await as("viewer")),
       "if-none-match": '"v1"',
     });
     expect(res.status).toBe(304);
     await publish("orchestration", { lockMs: 200 });
     const changed = await call("GET", "/namespaces/orchestration/releases/current", undefined, {
+      ...(await as("viewer")),
       "if-none-match": '"v1"',
     });
     expect(changed.status).toBe(200);
@@ -82,7 +84,6 @@ suite("config releases", () => {
   test("refuses a release that breaks the namespace schema, listing every error and writing nothing", async () => {
     const set = await call("PUT", "/namespaces/risk-guard/schema", {
       schema: riskSchema,
-      author: "root",
       reason: "limits are decimals",
     });
     expect(set.status).toBe(200);
@@ -110,14 +111,12 @@ suite("config releases", () => {
   test("refuses a schema the current release would break, and a schema that does not compile", async () => {
     const breaking = await call("PUT", "/namespaces/risk-guard/schema", {
       schema: { ...riskSchema, required: [...riskSchema.required, "maxDrawdown"] },
-      author: "root",
       reason: "needs drawdown",
     });
     expect(breaking.status).toBe(422);
     expect((await json(breaking)).errors[0].pointer).toBe("/current/content/maxDrawdown");
     const broken = await call("PUT", "/namespaces/risk-guard/schema", {
       schema: { type: "nonsense" },
-      author: "root",
       reason: "typo",
     });
     expect(broken.status).toBe(422);
@@ -154,19 +153,25 @@ suite("config releases", () => {
       { op: "replace", path: "/paper", value: false, from: true },
       { op: "replace", path: "/symbols/0", value: "ETH-USDT", from: "BTC-USDT" },
     ]);
-    const rolled = await call("POST", "/namespaces/kucoin/rollback", {
-      version: 1,
-      author: "ana",
-      message: "ETH feed broken",
-    });
+    const rolled = await call(
+      "POST",
+      "/namespaces/kucoin/rollback",
+      { version: 1, message: "ETH feed broken" },
+      await as("operator", "bo"),
+    );
     expect(rolled.status).toBe(201);
     const r4 = await json(rolled);
-    expect(r4).toMatchObject({ version: 4, rollbackOf: 1, content: { symbols: ["BTC-USDT"], paper: true } });
+    expect(r4).toMatchObject({
+      version: 4,
+      rollbackOf: 1,
+      author: "bo",
+      content: { symbols: ["BTC-USDT"], paper: true },
+    });
     expect(r4.hash).toBe((await json(call("GET", "/namespaces/kucoin/releases/1"))).hash);
     const audit = await json(call("GET", "/namespaces/kucoin/audit"));
     expect(audit.entries[0]).toMatchObject({
       action: "rollback",
-      actor: "ana",
+      actor: "bo",
       version: 4,
       reason: "ETH feed broken",
       detail: { rollbackOf: 1 },
@@ -183,33 +188,102 @@ suite("config releases", () => {
     );
   });
 
-  test("writes need the service token; unknown namespaces are 404", async () => {
-    const none = await call(
+  test("each route admits exactly its role: reads a viewer, releases an operator, schemas an admin, acks a service", async () => {
+    const callers: Record<string, Record<string, string>> = {
+      none: { "content-type": "application/json" },
+      viewer: await as("viewer"),
+      operator: await as("operator"),
+      admin: await as("admin"),
+      service: await asService(),
+    };
+    const routes: Array<[string, string, unknown, Record<string, number>]> = [
+      [
+        "GET",
+        "/namespaces/trading",
+        undefined,
+        { none: 401, viewer: 200, operator: 200, admin: 200, service: 200 },
+      ],
+      [
+        "GET",
+        "/namespaces/trading/audit",
+        undefined,
+        { none: 401, viewer: 200, operator: 200, admin: 200, service: 200 },
+      ],
+      [
+        "POST",
+        "/namespaces/trading/releases/preview",
+        { content: {} },
+        { none: 401, viewer: 403, operator: 200, admin: 200, service: 403 },
+      ],
+      [
+        "POST",
+        "/namespaces/trading/releases",
+        { content: {}, message: "" },
+        { none: 401, viewer: 403, operator: 201, admin: 201, service: 403 },
+      ],
+      [
+        "POST",
+        "/namespaces/trading/rollback",
+        { version: 1, message: "" },
+        { none: 401, viewer: 403, operator: 201, admin: 201, service: 403 },
+      ],
+      [
+        "PUT",
+        "/namespaces/trading/schema",
+        { schema: {}, reason: "" },
+        { none: 401, viewer: 403, operator: 403, admin: 200, service: 403 },
+      ],
+      [
+        "POST",
+        "/namespaces/trading/instances/trading-1/applied",
+        { version: 1, status: "applied" },
+        { none: 401, viewer: 403, operator: 403, admin: 403, service: 200 },
+      ],
+    ];
+    for (const [method, path, body, expected] of routes) {
+      const got: Record<string, number> = {};
+      for (const [who, headers] of Object.entries(callers))
+        got[who] = (await call(method, path, body, headers)).status;
+      expect({ method, path, got }).toEqual({ method, path, got: expected });
+    }
+    const refused = await call(
       "POST",
       "/namespaces/trading/releases",
-      { content: {}, author: "x", message: "" },
-      {
-        "content-type": "application/json",
-      },
+      { content: {}, message: "" },
+      await as("viewer"),
     );
-    expect(none.status).toBe(401);
-    const schema = await call(
-      "PUT",
-      "/namespaces/trading/schema",
-      { schema: {}, author: "x", reason: "" },
-      {
-        "content-type": "application/json",
-      },
+    expect(await json(refused)).toMatchObject({
+      code: "FORBIDDEN",
+      detail: "this operation needs the operator role",
+    });
+  });
+
+  test("the author is the verified principal, never the body; the audit records it", async () => {
+    const res = await call(
+      "POST",
+      "/namespaces/global/releases",
+      { content: { x: 1 }, message: "by the book", author: "mallory" },
+      await as("operator", "cy"),
     );
-    expect(schema.status).toBe(401);
+    expect(res.status).toBe(201);
+    expect(await json(res)).toMatchObject({ author: "cy", message: "by the book" });
+    await call("PUT", "/namespaces/global/schema", { schema: {}, reason: "open" }, await as("admin", "root"));
+    const audit = await json(call("GET", "/namespaces/global/audit"));
+    expect(audit.entries.map((e: { action: string; actor: string }) => [e.action, e.actor])).toEqual([
+      ["schema", "root"],
+      ["publish", "cy"],
+    ]);
+  });
+
+  test("unknown namespaces are 404", async () => {
     expect((await publish("nowhere", {})).status).toBe(404);
   });
 
   test("records applied acks and shows lagging and rejecting instances", async () => {
     await publish("binance", { paper: true });
     await publish("binance", { paper: false });
-    const ack = (id: string, body: unknown) =>
-      call("POST", `/namespaces/binance/instances/${id}/applied`, body);
+    const ack = async (id: string, body: unknown) =>
+      call("POST", `/namespaces/binance/instances/${id}/applied`, body, await asService());
     expect((await ack("binance-a", { version: 2, status: "applied" })).status).toBe(200);
     await ack("binance-b", { version: 1, status: "applied" });
     await ack("binance-c", {

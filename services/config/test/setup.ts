@@ -1,20 +1,29 @@
-import * as testing from "@diana/core/testing";
-import { testPlatformDeps, testServiceToken } from "@diana/core/testing";
+import type { UserRole } from "@diana/core/auth";
+import { createTestAuth, testPlatformDeps, testServiceBearer } from "@diana/core/testing";
 import { connect, type Database } from "@diana/db";
 import { createTestDatabase, type TestDatabase } from "@diana/db/testing";
 import { type ConfigDeps, createApp } from "../src/app";
 
-// The service-token scheme is moving to tokens signed with the shared secret; use the kit's helper once it has one.
-const signed = (testing as { testServiceBearer?: () => Promise<string> }).testServiceBearer;
+/** The issuer of the tests' user tokens; config verifies with its key set. */
+export const testAuth = await createTestAuth();
 
-/** `Bearer <service token>` as config's writes need it. */
-export const bearer = async (): Promise<string> => (signed ? signed() : `Bearer ${testServiceToken}`);
+/** Headers of a JSON call as a signed-in user (`ana` unless named otherwise). */
+export const as = async (role: UserRole, name = "ana") => ({
+  authorization: `Bearer ${await testAuth.token(role, name)}`,
+  "content-type": "application/json",
+});
+
+/** Headers of a JSON call with a service token, as the config client sends. */
+export const asService = async () => ({
+  authorization: await testServiceBearer(),
+  "content-type": "application/json",
+});
+
+/** Headers of a write any route allows a user to make: `ana`, an admin. */
+export const auth = () => as("admin");
 
 /** The bare service token, for `createConfigClient({ token })`. */
-export const serviceToken = async () => (await bearer()).slice("Bearer ".length);
-
-/** Headers of an authorised JSON write. */
-export const auth = async () => ({ authorization: await bearer(), "content-type": "application/json" });
+export const serviceToken = async () => (await testServiceBearer()).slice("Bearer ".length);
 
 /** A fresh Postgres database migrated for config; `close()` drops it. */
 export async function configDatabase(): Promise<{
@@ -35,12 +44,12 @@ export async function configDatabase(): Promise<{
   };
 }
 
-/** The config service over `database`, with silent logs and the test service token. */
+/** The config service over `database`, with silent logs, the test service token and roles checked. */
 export function configApp(database: Database, overrides: Partial<ConfigDeps> = {}) {
-  return createApp({ ...testPlatformDeps(), database, ...overrides });
+  return createApp({ ...testPlatformDeps({ auth: testAuth.users }), database, ...overrides });
 }
 
-/** Calls an app in-process. */
+/** Calls an app in-process, as `ana` the admin unless told otherwise. */
 export function caller(app: { handle(request: Request): Promise<Response> }) {
   return async (method: string, path: string, body?: unknown, headers?: Record<string, string>) =>
     app.handle(

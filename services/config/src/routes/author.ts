@@ -1,10 +1,15 @@
-import { requireServiceToken } from "@diana/core/service";
+import type { Principal } from "@diana/core/auth";
+
+/** The route context the service kit adds: who presented the verified token. */
+export type WithPrincipal = { principal?: Principal };
 
 /**
- * Who may change a namespace's schema. For now the service token; the identity issue swaps in the
- * `admin` role here, and only here.
+ * Who made a change, as releases and the audit record it: the signed-in user's name, or
+ * `service:<name>` for a service token. Never taken from the request body. `anonymous` only when the
+ * kit checks no tokens (in-process tests without `auth`).
  */
-export const schemaAdminGuard = (serviceToken: string) => requireServiceToken(serviceToken);
-
-/** Who may publish, roll back and report applied versions: holders of the service token. */
-export const writerGuard = (serviceToken: string) => requireServiceToken(serviceToken);
+export function authorOf(context: unknown): string {
+  const principal = (context as WithPrincipal).principal;
+  if (!principal) return "anonymous";
+  return principal.kind === "user" ? principal.name : `service:${principal.name}`;
+}

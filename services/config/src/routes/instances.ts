@@ -1,9 +1,9 @@
+import { withRole } from "@diana/core/auth";
 import { AppliedReportSchema } from "@diana/core/config";
-import { ProblemSchema, serviceTokenSecurity } from "@diana/core/service";
+import { ProblemSchema } from "@diana/core/service";
 import { Elysia, t } from "elysia";
 import { InstanceAckSchema, NamespaceName } from "../contract";
 import type { ReleaseStore } from "../domain/release-store";
-import { writerGuard } from "./guard";
 import { NsParams } from "./namespaces";
 
 const InstanceParams = t.Object({
@@ -11,8 +11,8 @@ const InstanceParams = t.Object({
   instanceId: t.String({ pattern: "^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$" }),
 });
 
-/** Applied-version acks from the fleet, and the drift view built from them. */
-export function instanceRoutes(store: ReleaseStore, serviceToken: string) {
+/** Applied-version acks from the fleet (service tokens only), and the drift view built from them. */
+export function instanceRoutes(store: ReleaseStore) {
   return new Elysia({ name: "config:instances" })
     .post(
       "/namespaces/:ns/instances/:instanceId/applied",
@@ -21,20 +21,19 @@ export function instanceRoutes(store: ReleaseStore, serviceToken: string) {
         return { recorded: true as const };
       },
       {
-        beforeHandle: writerGuard(serviceToken),
         params: InstanceParams,
         body: AppliedReportSchema,
         response: {
           200: t.Object({ recorded: t.Literal(true) }),
           400: ProblemSchema,
           401: ProblemSchema,
+          403: ProblemSchema,
           404: ProblemSchema,
         },
-        detail: {
+        detail: withRole("service", {
           tags: ["instances"],
-          security: serviceTokenSecurity,
           summary: "An instance reports that it applied (or rejected) a release",
-        },
+        }),
       },
     )
     .get(

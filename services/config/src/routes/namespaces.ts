@@ -1,14 +1,15 @@
-import { ProblemSchema, serviceTokenSecurity } from "@diana/core/service";
+import { withRole } from "@diana/core/auth";
+import { ProblemSchema } from "@diana/core/service";
 import { Elysia, t } from "elysia";
-import { Author, Message, NamespaceName, NamespaceSchema, NamespaceSummarySchema } from "../contract";
+import { Message, NamespaceName, NamespaceSchema, NamespaceSummarySchema } from "../contract";
 import type { ReleaseStore } from "../domain/release-store";
-import { schemaAdminGuard } from "./guard";
+import { authorOf } from "./author";
 import { refusingInvalid } from "./refuse";
 
 export const NsParams = t.Object({ ns: NamespaceName });
 
-/** Namespaces and their schemas. Reading is open to the fleet; changing a schema needs the admin guard. */
-export function namespaceRoutes(store: ReleaseStore, serviceToken: string) {
+/** Namespaces and their schemas. Reading needs a viewer (or any service); changing a schema needs an admin. */
+export function namespaceRoutes(store: ReleaseStore) {
   return new Elysia({ name: "config:namespaces" })
     .get("/namespaces", async () => ({ namespaces: await store.listNamespaces() }), {
       response: t.Object({ namespaces: t.Array(NamespaceSummarySchema) }),
@@ -33,21 +34,27 @@ export function namespaceRoutes(store: ReleaseStore, serviceToken: string) {
     )
     .put(
       "/namespaces/:ns/schema",
-      ({ params, body, set, path }) =>
-        refusingInvalid({ set, path }, () =>
-          store.setSchema(params.ns, body.schema, body.author, body.reason),
-        ),
+      (context) => {
+        const { params, body, set, path } = context;
+        return refusingInvalid({ set, path }, () =>
+          store.setSchema(params.ns, body.schema, authorOf(context), body.reason),
+        );
+      },
       {
-        beforeHandle: schemaAdminGuard(serviceToken),
         params: NsParams,
-        body: t.Object({ schema: t.Record(t.String(), t.Unknown()), author: Author, reason: Message }),
-        response: { 200: NamespaceSchema, 400: ProblemSchema, 401: ProblemSchema, 422: ProblemSchema },
-        detail: {
-          tags: ["namespaces"],
-          security: serviceTokenSecurity,
-          summary:
-            "Set a namespace's JSON schema (creates the namespace); refused if the current release would not conform",
+        body: t.Object({ schema: t.Record(t.String(), t.Unknown()), reason: Message }),
+        response: {
+          200: NamespaceSchema,
+          400: ProblemSchema,
+          401: ProblemSchema,
+          403: ProblemSchema,
+          422: ProblemSchema,
         },
+        detail: withRole("admin", {
+          tags: ["namespaces"],
+          summary:
+            "Set a namespace's JSON schema (creates the namespace); refused if the current release would not conform. The signed-in user is recorded as the author",
+        }),
       },
     );
 }

@@ -1,27 +1,33 @@
+import { withRole } from "@diana/core/auth";
 import { ReleaseSchema } from "@diana/core/config";
-import { ProblemSchema, serviceTokenSecurity } from "@diana/core/service";
+import { ProblemSchema } from "@diana/core/service";
 import { Elysia, t } from "elysia";
-import { AuditEntrySchema, Author, ChangeSchema, Content, Message } from "../contract";
+import { AuditEntrySchema, ChangeSchema, Content, Message } from "../contract";
 import { ReleaseNotFoundError } from "../domain/errors";
 import { jsonDiff } from "../domain/json-diff";
 import type { ReleaseStore } from "../domain/release-store";
 import { contentIssues } from "../domain/schema-check";
-import { writerGuard } from "./guard";
+import { authorOf } from "./author";
 import { NsParams } from "./namespaces";
 import { refusingInvalid } from "./refuse";
 
 const tags = ["releases"];
-const write = { tags, security: serviceTokenSecurity };
 const Version = t.Integer({ minimum: 1 });
 const etagOf = (version: number) => `"v${version}"`;
 
-/** Publish, preview, history, diff, rollback and audit. `onRelease` runs after each commit. */
-export function releaseRoutes(
-  store: ReleaseStore,
-  serviceToken: string,
-  onRelease: (r: typeof ReleaseSchema.static) => void,
-) {
-  const guard = writerGuard(serviceToken);
+const writeErrors = {
+  400: ProblemSchema,
+  401: ProblemSchema,
+  403: ProblemSchema,
+  404: ProblemSchema,
+  422: ProblemSchema,
+};
+
+/**
+ * Publish, preview, history, diff, rollback and audit. Reads need a viewer; publish, preview and
+ * rollback an operator, whose name becomes the release's author. `onRelease` runs after each commit.
+ */
+export function releaseRoutes(store: ReleaseStore, onRelease: (r: typeof ReleaseSchema.static) => void) {
   return new Elysia({ name: "config:releases" })
     .get(
       "/namespaces/:ns/releases/current",
@@ -68,28 +74,24 @@ export function releaseRoutes(
     )
     .post(
       "/namespaces/:ns/releases",
-      ({ params, body, set, path }) =>
-        refusingInvalid({ set, path }, async () => {
-          const release = await store.publish(params.ns, body);
+      (context) => {
+        const { params, body, set, path } = context;
+        return refusingInvalid({ set, path }, async () => {
+          const release = await store.publish(params.ns, { ...body, author: authorOf(context) });
           onRelease(release);
           set.status = 201;
           return release;
-        }),
+        });
+      },
       {
-        beforeHandle: guard,
         params: NsParams,
-        body: t.Object({ content: Content, author: Author, message: Message }),
-        response: {
-          201: ReleaseSchema,
-          400: ProblemSchema,
-          401: ProblemSchema,
-          404: ProblemSchema,
-          422: ProblemSchema,
-        },
-        detail: {
-          ...write,
-          summary: "Publish a release; refused with every schema error listed when invalid",
-        },
+        body: t.Object({ content: Content, message: Message }),
+        response: { 201: ReleaseSchema, ...writeErrors },
+        detail: withRole("operator", {
+          tags,
+          summary:
+            "Publish a release, authored by the signed-in user; refused with every schema error listed when invalid",
+        }),
       },
     )
     .post(
@@ -114,12 +116,12 @@ export function releaseRoutes(
             }),
             changes: t.Array(ChangeSchema),
           }),
-          404: ProblemSchema,
+          ...writeErrors,
         },
-        detail: {
+        detail: withRole("operator", {
           tags,
           summary: "What a publish would change and whether it would be accepted; writes nothing",
-        },
+        }),
       },
     )
     .get(
@@ -143,24 +145,25 @@ export function releaseRoutes(
     )
     .post(
       "/namespaces/:ns/rollback",
-      async ({ params, body, set }) => {
-        const release = await store.rollback(params.ns, body.version, body);
+      async (context) => {
+        const { params, body, set } = context;
+        const release = await store.rollback(params.ns, body.version, {
+          message: body.message,
+          author: authorOf(context),
+        });
         onRelease(release);
         set.status = 201;
         return release;
       },
       {
-        beforeHandle: guard,
         params: NsParams,
-        body: t.Object({ version: Version, author: Author, message: Message }),
-        response: {
-          201: ReleaseSchema,
-          400: ProblemSchema,
-          401: ProblemSchema,
-          404: ProblemSchema,
-          422: ProblemSchema,
-        },
-        detail: { ...write, summary: "Publish a new release whose content equals an older version's" },
+        body: t.Object({ version: Version, message: Message }),
+        response: { 201: ReleaseSchema, ...writeErrors },
+        detail: withRole("operator", {
+          tags,
+          summary:
+            "Publish a new release whose content equals an older version's, authored by the signed-in user",
+        }),
       },
     )
     .get(
