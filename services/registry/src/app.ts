@@ -71,7 +71,6 @@ export function createApp(deps: RegistryDeps) {
         history,
         reconciler,
         feed,
-        serviceToken: deps.serviceToken,
         now: deps.store?.now,
       }),
     )

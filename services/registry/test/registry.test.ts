@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, test } from "bun:test";
 import { memoryKv } from "@diana/core/kv";
-import { json, testPlatformDeps, testServiceBearer } from "@diana/core/testing";
+import { createTestAuth, json, testPlatformDeps, testServiceBearer } from "@diana/core/testing";
 import { connect } from "@diana/db";
 import { createTestDatabase, requirePostgres } from "@diana/db/testing";
 import { createApp } from "../src/app";
@@ -21,10 +21,11 @@ const kv = memoryKv({ now: () => clock });
 // Active checks answer "ready" unless an instance's URL says otherwise.
 const readiness = async (url: string | URL | Request) =>
   new Response(null, { status: String(url).includes(":9999") ? 503 : 200 });
+const users = await createTestAuth();
 const registry =
   database &&
   createApp({
-    ...testPlatformDeps(),
+    ...testPlatformDeps({ auth: users.users }),
     kv,
     database,
     store: { now: () => clock },
@@ -33,6 +34,7 @@ const registry =
 const app = registry?.app as NonNullable<typeof registry>["app"];
 
 const auth = { authorization: await testServiceBearer(), "content-type": "application/json" };
+const operator = { authorization: await users.bearer("operator"), "content-type": "application/json" };
 const call = (method: string, path: string, body?: unknown, headers: Record<string, string> = auth) =>
   app.handle(
     new Request(`http://localhost${path}`, {
@@ -114,6 +116,24 @@ describe.skipIf(!database)(`registry${pg.reason ? ` (skipped: ${pg.reason})` : "
     });
     expect(wrong.status).toBe(401);
     expect((await json(call("GET", "/instances?service=evil"))).instances).toHaveLength(0);
+    const asUser = await call("POST", "/instances", body, operator);
+    expect(asUser.status).toBe(403);
+  });
+
+  test("drain and enable need an operator: a service token or a viewer is refused", async () => {
+    await call("POST", "/instances", registration("scoring-000000000001", "scoring"));
+    const drain = (headers: Record<string, string>) =>
+      call("POST", "/instances/scoring-000000000001/drain", { reason: "try it" }, headers);
+    expect((await drain(auth)).status).toBe(403);
+    expect(
+      (await drain({ authorization: await users.bearer("viewer"), "content-type": "application/json" }))
+        .status,
+    ).toBe(403);
+    expect((await drain(operator)).status).toBe(200);
+    expect((await call("POST", "/instances/scoring-000000000001/enable", undefined, operator)).status).toBe(
+      200,
+    );
+    await call("DELETE", "/instances/scoring-000000000001");
   });
 
   test("refuses a malformed registration and lists each bad field", async () => {
@@ -141,7 +161,7 @@ describe.skipIf(!database)("drains, checks and history", () => {
   test("a drained instance stays listed but is not routable, and comes back when enabled", async () => {
     await call("POST", "/instances", registration("binance-000000000001", "binance"));
     const drained = await json(
-      call("POST", "/instances/binance-000000000001/drain", { reason: "kernel upgrade" }),
+      call("POST", "/instances/binance-000000000001/drain", { reason: "kernel upgrade" }, operator),
     );
     expect(drained).toMatchObject({
       status: "passing",
@@ -152,14 +172,16 @@ describe.skipIf(!database)("drains, checks and history", () => {
       (s: { name: string }) => s.name === "binance",
     );
     expect(summary).toMatchObject({ status: "unhealthy", passing: 1, routable: 0, drained: 1 });
-    expect(await json(call("POST", "/instances/binance-000000000001/enable"))).toMatchObject({
+    expect(
+      await json(call("POST", "/instances/binance-000000000001/enable", undefined, operator)),
+    ).toMatchObject({
       routable: true,
       drained: null,
     });
   });
 
   test("a drain needs a reason", async () => {
-    const res = await call("POST", "/instances/binance-000000000001/drain", { reason: "" });
+    const res = await call("POST", "/instances/binance-000000000001/drain", { reason: "" }, operator);
     expect(res.status).toBe(400);
     expect((await json(res)).errors[0].pointer).toBe("/body/reason");
   });

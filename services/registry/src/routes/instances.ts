@@ -1,4 +1,5 @@
-import { HttpError, ProblemSchema, requireServiceToken, serviceTokenSecurity } from "@diana/core/service";
+import { withRole } from "@diana/core/auth";
+import { HttpError, ProblemSchema } from "@diana/core/service";
 import { Elysia, t } from "elysia";
 import {
   GuardSchema,
@@ -18,24 +19,18 @@ export interface InstanceRouteDeps {
   history: History;
   reconciler: Reconciler;
   feed: FleetFeed;
-  serviceToken: string;
   now?: () => number;
 }
 
 const IdParams = t.Object({ id: t.String({ pattern: "^[a-z0-9][a-z0-9-]{2,99}$" }) });
 const notFound = (id: string) => new HttpError(404, "INSTANCE_NOT_FOUND", `no instance ${id} is registered`);
 
-/** Registration, heartbeats, drains, history and listing. Writes need the service token. */
-export function instanceRoutes({
-  store,
-  history,
-  reconciler,
-  feed,
-  serviceToken,
-  now = Date.now,
-}: InstanceRouteDeps) {
-  const guard = requireServiceToken(serviceToken);
-  const write = { tags: ["instances"], security: serviceTokenSecurity };
+/**
+ * Registration, heartbeats, drains, history and listing. Instances register, renew and leave with a
+ * service token; draining and enabling need an operator; reads a viewer (or any service).
+ */
+export function instanceRoutes({ store, history, reconciler, feed, now = Date.now }: InstanceRouteDeps) {
+  const tags = ["instances"];
   const iso = () => new Date(now()).toISOString();
   const recorded = async (id: string, service: string, status: string, reason: string) => {
     await history.append({ instanceId: id, service, status, reason });
@@ -101,10 +96,9 @@ export function instanceRoutes({
         return record;
       },
       {
-        beforeHandle: guard,
         body: RegistrationSchema,
-        response: { 201: InstanceSchema, 400: ProblemSchema, 401: ProblemSchema },
-        detail: { ...write, summary: "Register an instance (call once it is ready)" },
+        response: { 201: InstanceSchema, 400: ProblemSchema, 401: ProblemSchema, 403: ProblemSchema },
+        detail: withRole("service", { tags, summary: "Register an instance (call once it is ready)" }),
       },
     )
     .put(
@@ -114,15 +108,14 @@ export function instanceRoutes({
         set.status = 204;
       },
       {
-        beforeHandle: guard,
         params: IdParams,
         body: t.Optional(t.Object({ configVersion: t.Optional(t.Nullable(t.Integer({ minimum: 0 }))) })),
-        response: { 401: ProblemSchema, 404: ProblemSchema },
-        detail: {
-          ...write,
+        response: { 401: ProblemSchema, 403: ProblemSchema, 404: ProblemSchema },
+        detail: withRole("service", {
+          tags,
           summary: "Renew an instance's TTL; 404 means register again",
           responses: { 204: { description: "Renewed" } },
-        },
+        }),
       },
     )
     .post(
@@ -134,11 +127,19 @@ export function instanceRoutes({
         return (await store.get(params.id))!;
       },
       {
-        beforeHandle: guard,
         params: IdParams,
         body: t.Object({ reason: t.String({ minLength: 3, maxLength: 500 }) }),
-        response: { 200: InstanceSchema, 400: ProblemSchema, 401: ProblemSchema, 404: ProblemSchema },
-        detail: { ...write, summary: "Take an instance out of rotation with a reason; it stays listed" },
+        response: {
+          200: InstanceSchema,
+          400: ProblemSchema,
+          401: ProblemSchema,
+          403: ProblemSchema,
+          404: ProblemSchema,
+        },
+        detail: withRole("operator", {
+          tags,
+          summary: "Take an instance out of rotation with a reason; it stays listed",
+        }),
       },
     )
     .post(
@@ -150,10 +151,9 @@ export function instanceRoutes({
         return (await store.get(params.id))!;
       },
       {
-        beforeHandle: guard,
         params: IdParams,
-        response: { 200: InstanceSchema, 401: ProblemSchema, 404: ProblemSchema },
-        detail: { ...write, summary: "Put a drained instance back into rotation" },
+        response: { 200: InstanceSchema, 401: ProblemSchema, 403: ProblemSchema, 404: ProblemSchema },
+        detail: withRole("operator", { tags, summary: "Put a drained instance back into rotation" }),
       },
     )
     .delete(
@@ -166,14 +166,13 @@ export function instanceRoutes({
         set.status = 204;
       },
       {
-        beforeHandle: guard,
         params: IdParams,
-        response: { 401: ProblemSchema, 404: ProblemSchema },
-        detail: {
-          ...write,
+        response: { 401: ProblemSchema, 403: ProblemSchema, 404: ProblemSchema },
+        detail: withRole("service", {
+          tags,
           summary: "Deregister an instance (it stays listed as left)",
           responses: { 204: { description: "Deregistered" } },
-        },
+        }),
       },
     );
 }
