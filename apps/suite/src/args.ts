@@ -16,6 +16,7 @@ export const USAGE = `Usage: bun start [--infra embedded|local] [--only a,b] [--
   --except a,b      start every service but these
 
 Environment: DIANA_PORT_OFFSET (added to every default port), SERVICE_TOKEN (generated when unset),
+DIANA_ADMIN_PASSWORD (the first admin's; generated and printed once when unset),
 LOG_LEVEL (default warn), INSTANCE_TTL_MS, HEARTBEAT_INTERVAL_MS, DIANA_DATA_DIR, DIANA_KV_PREFIX.`;
 
 /** Thrown for a command line the suite does not understand. */

@@ -4,6 +4,7 @@ import type { KeyValueStore } from "@diana/core/kv";
 import type { PlatformDeps } from "@diana/core/service";
 import * as dashboard from "@diana/dashboard";
 import type { Database } from "@diana/db";
+import type { GatewayDeps } from "@diana/gateway";
 import * as gateway from "@diana/gateway";
 import * as kucoin from "@diana/kucoin";
 import * as monitor from "@diana/monitor";
@@ -19,13 +20,18 @@ export interface SuiteDeps extends PlatformDeps {
   /** The shared database handle; each service uses `database.forService(<its name>)`. */
   database: Database;
   consoleDir?: string;
+  /** The gateway's identity: the first admin's password, issuer and audience. */
+  identity?: GatewayDeps["identity"];
 }
 
 type Started = ReturnType<typeof trading.createApp>;
 
 export interface Entry {
   meta: { name: string; version: string; defaultPort: number; description: string };
-  create(deps: SuiteDeps): Pick<Started, "info" | "ready" | "start" | "stop" | "log">;
+  create(deps: SuiteDeps): Pick<Started, "info" | "ready" | "start" | "stop" | "log"> & {
+    /** The gateway's access-token keys, for the services beside it. */
+    jwks?: ReturnType<typeof gateway.createApp>["jwks"];
+  };
 }
 
 /** The eleven services, registry first so the others find it as they become ready. */

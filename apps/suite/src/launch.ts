@@ -1,3 +1,4 @@
+import type { UserTokenOptions } from "@diana/core/auth";
 import { busOn, noEventsCatalog, openBusTransport } from "@diana/core/bus";
 import type { ServiceEnv } from "@diana/core/config";
 import { connectKv } from "@diana/core/kv";
@@ -17,6 +18,11 @@ export interface LaunchOptions {
   consoleDir?: string;
   /** The registry every service registers with. Defaults to the suite's own registry. */
   registryUrl?: string;
+  /**
+   * The first admin's password (`DIANA_ADMIN_PASSWORD`). Without it a gateway that finds no admin
+   * generates one and prints it once.
+   */
+  adminPassword?: string;
   /** Called as each service becomes ready, with the milliseconds since launch. */
   onReady?: (info: ServiceInfo, ms: number) => void;
 }
@@ -57,6 +63,13 @@ export async function launchSuite(options: LaunchOptions): Promise<RunningSuite>
       busOn(transport, { catalog: noEventsCatalog, source: `/services/${e.meta.name}` }),
     ]),
   );
+  // Every service checks tokens and roles: with the gateway's keys when it runs here, else its JWKS.
+  let gatewayKeys: ReturnType<Entry["create"]>["jwks"];
+  const issuer = env.AUTH_ISSUER;
+  const audience = env.AUTH_AUDIENCE;
+  const auth: UserTokenOptions = entries.some((e) => e.meta.name === "gateway")
+    ? { keys: () => gatewayKeys?.() ?? { keys: [] }, issuer, audience }
+    : { jwksUrl: env.AUTH_JWKS_URL, issuer, audience };
   const running = entries.map((e) =>
     e.create({
       infra,
@@ -65,6 +78,8 @@ export async function launchSuite(options: LaunchOptions): Promise<RunningSuite>
       host: env.HOST,
       publicHost: env.PUBLIC_HOST,
       serviceToken: env.SERVICE_TOKEN,
+      auth,
+      identity: { adminPassword: options.adminPassword, issuer, audience },
       registry,
       heartbeatIntervalMs: env.HEARTBEAT_INTERVAL_MS,
       instanceTtlMs: env.INSTANCE_TTL_MS,
@@ -76,6 +91,7 @@ export async function launchSuite(options: LaunchOptions): Promise<RunningSuite>
       consoleDir: options.consoleDir,
     }),
   );
+  gatewayKeys = running.find((s) => s.jwks)?.jwks;
 
   const stop = async (reason = "shutdown") => {
     // Gateway first (no new traffic), registry last (the others deregister from it).

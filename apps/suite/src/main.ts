@@ -11,7 +11,10 @@ import { readyTable } from "./table";
 
 const suiteEnv = Type.Composite([
   serviceEnv,
-  Type.Object({ DIANA_PORT_OFFSET: Type.Integer({ minimum: 0, maximum: 50_000, default: 0 }) }),
+  Type.Object({
+    DIANA_PORT_OFFSET: Type.Integer({ minimum: 0, maximum: 50_000, default: 0 }),
+    DIANA_ADMIN_PASSWORD: Type.Optional(Type.String({ minLength: 12 })),
+  }),
 ]);
 
 const say = (line: string) => process.stdout.write(`${line}\n`);
@@ -53,6 +56,7 @@ runMain(async () => {
     portOffset: env.DIANA_PORT_OFFSET,
     names,
     consoleDir,
+    adminPassword: env.DIANA_ADMIN_PASSWORD,
     // Set explicitly, REGISTRY_URL points the suite at a registry elsewhere; else it uses its own.
     registryUrl: process.env.REGISTRY_URL,
     onReady: (info, ms) => say(`  ✓ ${info.name.padEnd(13)} ${Math.round(ms)} ms`),

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, expect, test } from "bun:test";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { createServiceTokenSigner } from "@diana/core/auth";
 import { readEnv, serviceEnv } from "@diana/core/config";
 import { silentLogger } from "@diana/core/log";
 import { json, waitFor } from "@diana/core/testing";
@@ -13,12 +14,16 @@ import { freeOffset } from "./free-offset";
 let dataDir: string;
 let suite: RunningSuite;
 const portOffset = freeOffset();
+const serviceToken = `${crypto.randomUUID()}${crypto.randomUUID()}`;
+const tokens = createServiceTokenSigner({ secret: serviceToken, subject: "test" });
+/** Reads need a viewer; a service token is one. */
+const viewer = async () => ({ authorization: `Bearer ${await tokens.token()}` });
 
 beforeAll(async () => {
   dataDir = await mkdtemp(join(tmpdir(), "diana-embedded-"));
   const env = readEnv(serviceEnv, {
     DIANA_DATA_DIR: dataDir,
-    SERVICE_TOKEN: `${crypto.randomUUID()}${crypto.randomUUID()}`,
+    SERVICE_TOKEN: serviceToken,
     HEARTBEAT_INTERVAL_MS: "500",
     SHUTDOWN_TIMEOUT_MS: "2000",
   });
@@ -27,6 +32,7 @@ beforeAll(async () => {
     logger: silentLogger,
     portOffset,
     registryUrl: `http://127.0.0.1:${8021 + portOffset}`,
+    adminPassword: `pw-${crypto.randomUUID()}`,
   });
 }, 60_000);
 
@@ -40,7 +46,7 @@ test("brings all eleven services to ready on embedded infrastructure", async () 
   expect(suite.services.map((s) => s.name).sort()).toEqual([...serviceNames].sort());
   const gateway = `http://127.0.0.1:${8080 + portOffset}`;
   const instances = await waitFor(async () => {
-    const body = await json(fetch(`${gateway}/api/registry/instances`));
+    const body = await json(fetch(`${gateway}/api/registry/instances`, { headers: await viewer() }));
     return (
       body.instances.filter((i: { status: string }) => i.status === "passing").length === 11 && body.instances
     );

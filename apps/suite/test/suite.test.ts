@@ -23,6 +23,7 @@ const redis = await requireServer(`Redis at ${new URL(REDIS_URL).host}`, async (
 });
 const amqp = await testVhost();
 const skip = pg.reason ?? redis.reason ?? amqp.reason;
+const adminPassword = `pw-${crypto.randomUUID()}`;
 /** Service tokens read like a viewer. */
 const viewer = async () => ({ authorization: await testServiceBearer() });
 const suiteDescribe = skip ? describe.skip : describe;
@@ -33,6 +34,8 @@ suiteDescribe("the suite on real Postgres and Redis", () => {
   let suite: RunningSuite;
   const portOffset = freeOffset();
   const gateway = `http://127.0.0.1:${8080 + portOffset}`;
+  /** The admin's bearer, from the gateway's login route as the console gets it. */
+  let admin: { authorization: string };
 
   beforeAll(async () => {
     database = await createTestDatabase();
@@ -51,7 +54,16 @@ suiteDescribe("the suite on real Postgres and Redis", () => {
       logger: silentLogger,
       portOffset,
       registryUrl: `http://127.0.0.1:${8021 + portOffset}`,
+      adminPassword,
     });
+    const session = await json(
+      fetch(`${gateway}/auth/login`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ username: "admin", password: adminPassword, session: "token" }),
+      }),
+    );
+    admin = { authorization: `Bearer ${session.accessToken}` };
   }, 60_000);
 
   afterAll(async () => {
@@ -66,11 +78,12 @@ suiteDescribe("the suite on real Postgres and Redis", () => {
     expect(suite.services.map((s) => s.name).sort()).toEqual([...serviceNames].sort());
     expect(suite.infra).toBe("real");
     const body = await waitFor(async () => {
-      const res = await json(fetch(`${gateway}/api/registry/services`));
+      const res = await json(fetch(`${gateway}/api/registry/services`, { headers: admin }));
       return res.services.filter((s: { status: string }) => s.status === "healthy").length === 11 && res;
     });
     expect(body.services.map((s: { name: string }) => s.name).sort()).toEqual([...serviceNames].sort());
-    const instances = (await json(fetch(`${gateway}/api/registry/instances`))).instances;
+    const instances = (await json(fetch(`${gateway}/api/registry/instances`, { headers: await viewer() })))
+      .instances;
     expect(instances).toHaveLength(11);
     for (const i of instances)
       expect(i).toMatchObject({ status: "passing", infra: "real", version: "0.1.0" });
@@ -112,8 +125,19 @@ suiteDescribe("the suite on real Postgres and Redis", () => {
     for (const name of serviceNames) expect(schemas).toContain(name.replaceAll("-", "_"));
   });
 
+  test("every service checks tokens: none is 401, the admin's from the gateway's login is accepted", async () => {
+    for (const s of suite.services) {
+      const anonymous = await fetch(`${s.url}/ops/info`);
+      expect({ service: s.name, status: anonymous.status }).toEqual({ service: s.name, status: 401 });
+      const signedIn = await fetch(`${s.url}/ops/info`, { headers: admin });
+      expect({ service: s.name, status: signedIn.status }).toEqual({ service: s.name, status: 200 });
+    }
+    expect((await fetch(`${gateway}/api/trading/ops/info`)).status).toBe(401);
+    expect((await json(fetch(`${gateway}/auth/me`, { headers: admin }))).role).toBe("admin");
+  });
+
   test("the gateway forwards to a service and answers 503 naming a service with no live instance", async () => {
-    const info = await json(fetch(`${gateway}/api/trading/ops/info`));
+    const info = await json(fetch(`${gateway}/api/trading/ops/info`, { headers: admin }));
     expect(info.name).toBe("trading");
     const res = await fetch(`${gateway}/api/nosuch/ops/info`);
     expect(res.status).toBe(503);

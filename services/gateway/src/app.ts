@@ -103,7 +103,9 @@ export function createApp(deps: GatewayDeps) {
     .use(identity ? authRoutes({ identity, limits, ipOf }).use(jwksRoutes(identity)) : new Elysia())
     .use(proxyRoutes({ client }))
     .use(consoleRoutes(deps.consoleDir ?? DEFAULT_CONSOLE_DIR));
-  return { ...service, app };
+  /** The public keys of access tokens, for services verifying in this process (undefined without login). */
+  const jwks = identity && (() => identity.jwks());
+  return { ...service, app, jwks };
 }
 
 export type GatewayApp = ReturnType<typeof createApp>["app"];
