@@ -1,15 +1,25 @@
 import { ADMIN_USER, gatewayUrl, readRunState } from "./run-env";
 
-/** An access token for this run's admin, from the gateway's login route (as the CLI would get one). */
+const cached = new Map<string, { token: string; until: number }>();
+
+/**
+ * An access token for this run's admin, from the gateway's login route (as the CLI would get one);
+ * reused for a minute so polling does not run into the login rate limit.
+ */
 export async function adminToken(): Promise<string> {
+  const password = readRunState().adminPassword;
+  const hit = cached.get(password);
+  if (hit && Date.now() < hit.until) return hit.token;
   const res = await fetch(`${gatewayUrl}/auth/login`, {
     method: "POST",
     headers: { "content-type": "application/json" },
-    body: JSON.stringify({ username: ADMIN_USER, password: readRunState().adminPassword, session: "token" }),
+    body: JSON.stringify({ username: ADMIN_USER, password, session: "token" }),
     signal: AbortSignal.timeout(5_000),
   });
   if (!res.ok) throw new Error(`POST /auth/login answered ${res.status}: ${await res.text()}`);
-  return ((await res.json()) as { accessToken: string }).accessToken;
+  const token = ((await res.json()) as { accessToken: string }).accessToken;
+  cached.set(password, { token, until: Date.now() + 60_000 });
+  return token;
 }
 
 /**

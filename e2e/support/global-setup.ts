@@ -81,7 +81,6 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
     cleanups.push(["stop the suite", () => suite.stop("SIGTERM")]);
     // A line with "ready" that is not a JSON log line ("10 services ready in 0.3 s …").
     await suite.waitForLine(/^(?!\s*\{).*\bready\b/, 90_000);
-    await waitForHealthy(SUITE_SERVICES, suite);
     // A suite that ignores DIANA_ADMIN_PASSWORD generates one and prints it once, before "ready".
     const printed = (await suite.waitForLine(GENERATED_PASSWORD, 1).catch(() => undefined))?.match(
       GENERATED_PASSWORD,
@@ -92,6 +91,9 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
       );
       state.adminPassword = printed;
     }
+    // Every service checks tokens: the health poll signs in as the admin, so it reads the run state.
+    publishRunState(state);
+    await waitForHealthy(SUITE_SERVICES, suite);
     say(
       `suite up: ${SUITE_SERVICES.length} services healthy; database ${database.name}, keys ${state.kvPrefix}*, vhost ${vhost.name}`,
     );

@@ -1,3 +1,4 @@
+import { adminToken } from "./auth";
 import { pollUntil } from "./poll";
 import type { ProcessGroup } from "./process-group";
 import { gatewayUrl } from "./run-env";
@@ -9,9 +10,10 @@ export interface ServiceSummary {
   passing: number;
 }
 
-/** The registry's service list, read through the gateway as the console reads it. */
+/** The registry's service list, read through the gateway as the console reads it (signed in as the admin). */
 export async function fetchServices(signal?: AbortSignal): Promise<ServiceSummary[]> {
   const res = await fetch(`${gatewayUrl}/api/registry/services`, {
+    headers: { authorization: `Bearer ${await adminToken()}` },
     signal: signal ?? AbortSignal.timeout(2_000),
   });
   if (!res.ok) throw new Error(`GET /api/registry/services answered ${res.status}: ${await res.text()}`);
