@@ -7,11 +7,13 @@ import type { TokenVerifier } from "../auth/verifier";
 import type { EventBus } from "../bus";
 import { createLogger, type Logger } from "../log";
 import { createMetrics, type ServiceMetrics } from "../metrics";
+import type { OutboxOps } from "../outbox/types";
 import { BreakerSet } from "../resilience";
 import { bindBreakerMetrics } from "../telemetry/breaker-metrics";
 import { type CheckResult, checkReadiness, type ReadinessCheck } from "./health";
 import { breakerOpsRoutes } from "./ops-breakers";
 import { busOpsRoutes } from "./ops-bus";
+import { outboxOpsRoutes } from "./ops-outbox";
 import { type FieldError, isHttpMappable, problem, problemResponse } from "./problem";
 import { ProblemSchema } from "./problem-schema";
 
@@ -75,6 +77,8 @@ export interface ServiceOptions {
   breakers?: BreakerSet;
   /** The service's event bus and its consumers (queues), served at `/ops/bus`. Without it there is no `/ops/bus`. */
   bus?: { bus: EventBus; consumers?: readonly string[] };
+  /** The service's outbox relay, served at `/ops/outbox` with the outbox metrics. Without it, no `/ops/outbox`. */
+  outbox?: OutboxOps;
   /**
    * Bearer-token verification and roles. Without it no route checks tokens (unit tests of the kit);
    * `createPlatformService` always sets it. Every operation's role is declared in the OpenAPI document
@@ -395,7 +399,8 @@ export function createService(options: ServiceOptions) {
             registry: metrics.registry,
           })
         : new Elysia({ name: "kit:no-bus" }),
-    );
+    )
+    .use(outboxOpsRoutes(options.outbox, metrics.registry));
 
   let server: ReturnType<typeof Bun.serve> | undefined;
   let readyLoop: Promise<void> | undefined;
