@@ -84,6 +84,8 @@ export async function launchSuite(options: LaunchOptions): Promise<RunningSuite>
       heartbeatIntervalMs: env.HEARTBEAT_INTERVAL_MS,
       instanceTtlMs: env.INSTANCE_TTL_MS,
       shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,
+      configUrl: `http://127.0.0.1:${8020 + portOffset}`,
+      dataDir: env.DIANA_DATA_DIR,
       checks: { database: () => database.ping(), kv: () => kv.ping(), bus: () => transport.ping() },
       bus: buses.get(e.meta.name),
       kv,

@@ -2,8 +2,11 @@ import { SQL } from "bun";
 
 export const LOCAL_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/diana";
 export const LOCAL_REDIS_URL = "redis://127.0.0.1:6379";
-/** RabbitMQ's own development credentials apply when the URL carries none. */
-export const LOCAL_AMQP_URL = "amqp://127.0.0.1:5672";
+/**
+ * RabbitMQ's development account, which a stock broker accepts from loopback only. A real broker
+ * gets `AMQP_URL` with its own credentials.
+ */
+export const LOCAL_AMQP_URL = "amqp://guest:guest@127.0.0.1:5672";
 
 /** Creates the database named in `url` when its server answers but the database does not exist yet. */
 export async function ensureLocalDatabase(url: string, say: (line: string) => void): Promise<void> {

@@ -75,6 +75,12 @@ export const serviceEnv = Type.Object({
   REDIS_URL: Type.Optional(UrlVar({ description: "Redis URL; unset uses the in-memory store." })),
   AMQP_URL: Type.Optional(UrlVar({ description: "RabbitMQ URL; unset uses the in-process bus." })),
   REGISTRY_URL: UrlVar({ default: "http://127.0.0.1:8021" }),
+  CONFIG_URL: Type.Optional(
+    UrlVar({
+      description:
+        "The config service; set, the service follows its namespace's releases (`bun start` sets it).",
+    }),
+  ),
   DIANA_DATA_DIR: Type.String({
     default: ".diana",
     description: "Where embedded infrastructure keeps its files.",

@@ -14,6 +14,8 @@ export interface RegistrationOptions {
   /** How long the registry keeps the instance passing without a heartbeat. Defaults to 10 s. */
   ttlMs?: number;
   onEvent?: (event: RegistrationEvent) => void;
+  /** The config release the instance runs, reported on registration and with each heartbeat. */
+  configVersion?: () => number | null;
 }
 
 /**
@@ -44,7 +46,7 @@ export function registration(client: RegistryClient, options: RegistrationOption
   async function beat(): Promise<void> {
     if (!info) return;
     try {
-      if (!(await client.heartbeat(info.instanceId))) {
+      if (!(await client.heartbeat(info.instanceId, options.configVersion?.()))) {
         await register(info);
         emit({ type: "reregistered", instanceId: info.instanceId });
       }

@@ -27,6 +27,8 @@ export type InfraMode = "embedded" | "real";
 
 /** What a service does once it is ready and before it stops (registration, consumers, relays). */
 export interface Attachment {
+  /** Called by `start()` before the server listens (loading config, opening subscriptions). */
+  onStart?(service: ServiceInfo): Promise<void> | void;
   /** Called once the service is listening and its readiness checks pass. */
   onReady?(service: ServiceInfo): Promise<void> | void;
   /** Called first when stopping, before the server stops accepting (deregistration goes here). */
@@ -449,6 +451,7 @@ export function createService(options: ServiceOptions) {
     /** Starts listening, then registers once readiness passes (in the background). */
     async start(): Promise<ServiceInfo> {
       if (server) return info;
+      for (const a of attachments) await a.onStart?.(info);
       app.listen({ port: options.port, hostname: options.host ?? "0.0.0.0" });
       server = app.server ?? undefined;
       log.info("listening", { port: options.port });

@@ -37,5 +37,7 @@ export function platformDeps(
     heartbeatIntervalMs: env.HEARTBEAT_INTERVAL_MS,
     instanceTtlMs: env.INSTANCE_TTL_MS,
     shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,
+    configUrl: env.CONFIG_URL,
+    dataDir: env.DIANA_DATA_DIR,
   };
 }

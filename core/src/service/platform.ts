@@ -5,6 +5,8 @@ import type { Logger } from "../log";
 import { type RegistryClient, registration } from "../registry";
 import { type Attachment, createService, type InfraMode, type ServiceOptions } from "./create-service";
 import type { ReadinessCheck } from "./health";
+import { configOpsRoutes } from "./ops-config";
+import { platformConfigClient, serviceConfigSchema } from "./platform-config";
 
 /** What every Diana service gets from its deployable: identity, infrastructure, registry. */
 export interface PlatformDeps {
@@ -33,6 +35,10 @@ export interface PlatformDeps {
   attachments?: Attachment[];
   /** The deployable's event bus; the service's own queue is named after it. Served at `/ops/bus`. */
   bus?: EventBus;
+  /** The config service. With it the service follows its namespace's releases (`/ops/config`). */
+  configUrl?: string;
+  /** Where the config client caches the last release it applied (`<dir>/config-cache`). */
+  dataDir?: string;
 }
 
 export interface ServiceMeta {
@@ -74,15 +80,39 @@ export function createPlatformService(
     },
     ...rest,
   });
+  const config = deps.configUrl
+    ? platformConfigClient({
+        url: deps.configUrl,
+        namespace: meta.name,
+        schema: serviceConfigSchema(),
+        serviceToken: deps.serviceToken,
+        instanceId: service.info.instanceId,
+        cacheDir: deps.dataDir,
+        breakers: service.breakers,
+        onError: (error) => service.log.error("could not apply a config release's policies", { error }),
+      })
+    : undefined;
+  if (config) {
+    service.addCheck("config", () => config.check());
+    service.attach({
+      onStart: async () => {
+        const { version, source } = await config.start();
+        service.log.info("config loaded", { version, source });
+      },
+      onStop: () => config.stop(),
+    });
+    service.app.use(configOpsRoutes(config as never));
+  }
   service.attach(
     registration(deps.registry, {
       heartbeatIntervalMs: deps.heartbeatIntervalMs,
       ttlMs: deps.instanceTtlMs,
+      configVersion: config && (() => config.current().version),
       onEvent: (e) =>
         e.type === "heartbeat-failed"
           ? service.log.warn("registry heartbeat failed", { error: e.error })
           : service.log.info(`registry: ${e.type}`),
     }),
   );
-  return service;
+  return Object.assign(service, { config });
 }
