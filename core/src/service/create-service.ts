@@ -10,7 +10,9 @@ import { createMetrics, type ServiceMetrics } from "../metrics";
 import type { OutboxOps } from "../outbox/types";
 import { BreakerSet } from "../resilience";
 import { bindBreakerMetrics } from "../telemetry/breaker-metrics";
+import { allowedMethods } from "./allowed-methods";
 import { type CheckResult, checkReadiness, type ReadinessCheck } from "./health";
+import { MAX_JSON_DEPTH, parseJsonBody, rawBodyRoutes } from "./json-depth";
 import { breakerOpsRoutes } from "./ops-breakers";
 import { busOpsRoutes } from "./ops-bus";
 import { outboxOpsRoutes } from "./ops-outbox";
@@ -67,6 +69,8 @@ export interface ServiceOptions {
   checkTimeoutMs?: number;
   /** Largest request body accepted. Defaults to 1 MiB. */
   bodyLimitBytes?: number;
+  /** Deepest nesting of a JSON body; deeper ones are refused with 400 before parsing. Defaults to 64. */
+  maxJsonDepth?: number;
   /** How long `stop()` waits for in-flight requests. Defaults to 10 s. */
   shutdownTimeoutMs?: number;
   /** Seconds an idle or slow connection may stay open. Defaults to 30. */
@@ -173,6 +177,9 @@ export function createService(options: ServiceOptions) {
   const log = (options.logger ?? createLogger()).child({ service: options.name, instanceId });
   const csp = options.contentSecurityPolicy ?? API_CSP;
   const roles = routeRoleTable(() => app.routes as never, options.auth?.roleOf);
+  const allowed = allowedMethods(() => app.routes);
+  const maxJsonDepth = options.maxJsonDepth ?? MAX_JSON_DEPTH;
+  const readsOwnBody = rawBodyRoutes(() => app.routes as never);
   const metrics: ServiceMetrics = createMetrics({ service: options.name });
   const breakers = options.breakers ?? new BreakerSet();
   bindBreakerMetrics(breakers, metrics.registry);
@@ -242,6 +249,11 @@ export function createService(options: ServiceOptions) {
         );
       }
     })
+    .onParse({ as: "global" }, ({ request, contentType, route }) => {
+      // `parse: "none"` routes (a proxy) read the stream themselves; null ends parsing without reading it.
+      if (readsOwnBody(request.method, route)) return null;
+      return contentType.startsWith("application/json") ? parseJsonBody(request, maxJsonDepth) : undefined;
+    })
     .resolve({ as: "global" }, ({ request }) => {
       const meta = metaOf(request);
       return {
@@ -286,16 +298,33 @@ export function createService(options: ServiceOptions) {
           headers,
         );
       }
-      if (code === "NOT_FOUND")
+      if (code === "NOT_FOUND") {
+        const allow = allowed(path);
+        if (allow.length > 0)
+          return problemResponse(
+            problem(
+              405,
+              "METHOD_NOT_ALLOWED",
+              `${path} answers ${allow.join(", ")}, not ${request.method}`,
+              extra,
+            ),
+            { ...headers, allow: allow.join(", ") },
+          );
         return problemResponse(
           problem(404, "NOT_FOUND", `no route for ${request.method} ${path}`, extra),
           headers,
         );
-      if (code === "PARSE")
+      }
+      if (code === "PARSE") {
+        // The kit's JSON parser says exactly what is wrong (too deep, not JSON); Elysia wraps it.
+        const cause = (error as Error).cause;
+        if (isHttpMappable(cause))
+          return problemResponse(problem(cause.status, cause.code, cause.message, extra), headers);
         return problemResponse(
           problem(400, "MALFORMED_BODY", "the request body could not be parsed", extra),
           headers,
         );
+      }
       if (isHttpMappable(error)) {
         if (error.status >= 500) log.error(error.message, { requestId, code: error.code, error });
         // An open circuit (or any error that knows) tells the client when to come back.

@@ -198,15 +198,17 @@ suite("gateway identity", () => {
     expect(locked.headers.get("ratelimit-remaining")).toBe("0");
   });
 
-  test("security headers are on every response: 200, 401, 404, 500", async () => {
+  test("security headers are on every response: 200, 401, 404, 405, 500", async () => {
     const admin = (await json(login("admin", ADMIN_PASSWORD))).accessToken;
     const responses = [
       await call("/health/live"),
       await call("/auth/me"),
       await call("/nope/nothing", { method: "POST" }),
+      await call("/auth/login", { method: "DELETE" }),
       await call("/boom", { headers: bearer(admin) }),
     ];
-    expect(responses.map((r) => r.status)).toEqual([200, 401, 404, 500]);
+    expect(responses.map((r) => r.status)).toEqual([200, 401, 404, 405, 500]);
+    expect(responses[3]!.headers.get("allow")).toBe("POST");
     for (const res of responses) {
       expect(res.headers.get("x-content-type-options")).toBe("nosniff");
       expect(res.headers.get("x-frame-options")).toBe("DENY");
@@ -215,7 +217,7 @@ suite("gateway identity", () => {
       expect(res.headers.get("strict-transport-security")).toContain("max-age=");
       expect(res.headers.get("cross-origin-opener-policy")).toBe("same-origin");
     }
-    expect(await responses[3]!.text()).not.toContain("/srv/x.ts");
+    expect(await responses[4]!.text()).not.toContain("/srv/x.ts");
   });
 
   test("CORS: unknown origins are refused, the allowed one gets a preflight answer", async () => {
