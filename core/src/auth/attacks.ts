@@ -104,8 +104,9 @@ export async function jwtAttacks(keys: AttackKeys): Promise<Array<{ name: string
         (await good({ typ: "refresh+jwt" }).setExpirationTime("5m").sign(keys.privateKey)),
     },
     {
+      // Past the verifier's 4 KiB yet inside Bun's 16 KiB header block, so the verifier is what refuses it.
       name: "oversized token",
-      token: await new SignJWT({ ...payload, pad: "x".repeat(64 * 1024) })
+      token: await new SignJWT({ ...payload, pad: "x".repeat(8 * 1024) })
         .setProtectedHeader({ alg: "EdDSA", typ: ACCESS_TOKEN_TYPE, kid: keys.kid })
         .sign(keys.privateKey),
     },

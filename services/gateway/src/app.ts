@@ -9,12 +9,14 @@ import { Elysia } from "elysia";
 import pkg from "../package.json" with { type: "json" };
 import { DEFAULT_PORT } from "./config";
 import { createIdentity, type IdentityOptions } from "./domain/identity/identity";
+import type { OpenApiDocument } from "./domain/openapi/merge";
 import { clientIp } from "./edge/client-ip";
 import { edge } from "./edge/edge";
 import { createRateLimits, type RateLimitPolicy } from "./edge/rate-limits";
 import { authRoutes } from "./routes/auth";
 import { consoleRoutes } from "./routes/console";
 import { jwksRoutes } from "./routes/jwks";
+import { mergedDocsRoutes } from "./routes/openapi";
 import { proxyRoutes } from "./routes/proxy";
 
 export const meta = {
@@ -47,11 +49,17 @@ export interface GatewayDeps extends PlatformDeps {
   trustedProxies?: readonly string[];
   /** Origins allowed to call cross-origin. Defaults to none (the console is same-origin). */
   corsOrigins?: readonly string[];
+  /** Services whose documents `/api/openapi` merges. Defaults to those with a routable instance in the registry. */
+  documentedServices?: () => Promise<readonly string[]>;
 }
 
 /** The console, the proxied APIs (each service checks its own roles) and the login routes are open here. */
 const gatewayRoleOf = (_method: string, path: string) =>
   path === "/" || path === "/*" || path.startsWith("/api/") ? ("public" as const) : undefined;
+
+/** Names of the services with an instance clients may route to. */
+const routableServices = (registry: PlatformDeps["registry"]) => async () =>
+  (await registry.list()).filter((i) => i.routable).map((i) => i.service);
 
 /** Per attempt 10 s; one retry for idempotent requests; a breaker per upstream with the kit's defaults. */
 export const UPSTREAM_DEFAULTS: UpstreamPolicies = {
@@ -101,6 +109,17 @@ export function createApp(deps: GatewayDeps) {
   const app = service.app
     .use(edge({ limits, ipOf, corsOrigins: deps.corsOrigins }))
     .use(identity ? authRoutes({ identity, limits, ipOf }).use(jwksRoutes(identity)) : new Elysia())
+    .use(
+      mergedDocsRoutes({
+        client,
+        version: meta.version,
+        services: deps.documentedServices ?? routableServices(deps.registry),
+        own: async () =>
+          (
+            await service.app.handle(new Request("http://gateway.local/openapi"))
+          ).json() as Promise<OpenApiDocument>,
+      }),
+    )
     .use(proxyRoutes({ client }))
     .use(consoleRoutes(deps.consoleDir ?? DEFAULT_CONSOLE_DIR));
   /** The public keys of access tokens, for services verifying in this process (undefined without login). */

@@ -1,4 +1,4 @@
-import { type Principal, withRole } from "@diana/core/auth";
+import { type Principal, UnauthorizedError, withRole } from "@diana/core/auth";
 import { HttpError, ProblemSchema } from "@diana/core/service";
 import { Elysia, t } from "elysia";
 import type { Identity, Session } from "../domain/identity/identity";
@@ -77,7 +77,7 @@ export function authRoutes({ identity, limits, ipOf }: AuthRouteDeps) {
     return token;
   };
   const principalOf = (p: Principal | undefined) => {
-    if (p?.kind !== "user") throw new HttpError(403, "FORBIDDEN", "this operation needs a signed-in user");
+    if (!p) throw new UnauthorizedError("this route needs a bearer token");
     return p;
   };
 
@@ -146,10 +146,16 @@ export function authRoutes({ identity, limits, ipOf }: AuthRouteDeps) {
     )
     .get("/auth/me", (ctx) => principalOf((ctx as unknown as { principal?: Principal }).principal), {
       response: {
-        200: t.Object({ kind: t.Literal("user"), id: t.String(), name: t.String(), role: Role }),
+        200: t.Union([
+          t.Object({ kind: t.Literal("user"), id: t.String(), name: t.String(), role: Role }),
+          t.Object({ kind: t.Literal("service"), name: t.String() }),
+        ]),
         ...errors,
       },
-      detail: withRole("viewer", { tags: ["auth"], summary: "The signed-in user and role" }),
+      detail: withRole("viewer", {
+        tags: ["auth"],
+        summary: "Who is calling: the signed-in user and role, or the service of a service token",
+      }),
     })
     .get("/auth/users", async () => ({ users: await identity.users.list() }), {
       response: { 200: t.Object({ users: t.Array(UserSchema) }), ...errors },
