@@ -3,7 +3,7 @@ interface RouteLike {
   path: string;
 }
 
-const escape = (s: string) => s.replace(/[.+^${}()|[\]\\]/g, "\\$&");
+const escapeRegex = (s: string) => s.replace(/[.+^${}()|[\]\\]/g, "\\$&");
 
 /** An Elysia path template as a regular expression: `:id` one segment, `:id?` an optional one, `*` the rest. */
 function templateRegex(path: string): RegExp {
@@ -12,7 +12,7 @@ function templateRegex(path: string): RegExp {
     .map((segment) => {
       if (segment === "*") return ".*";
       if (segment.startsWith(":")) return segment.endsWith("?") ? "?[^/]*" : "[^/]+";
-      return escape(segment);
+      return escapeRegex(segment);
     })
     .join("/");
   return new RegExp(`^${source}/?$`);

@@ -119,7 +119,9 @@ describe("connection limits of a listening service", () => {
       hostname: "127.0.0.1",
       port,
       socket: {
-        data: (_s, d) => void (answer += d.toString()),
+        data: (_s, d) => {
+          answer += d.toString();
+        },
         close: () => resolve(performance.now() - started),
       },
     });
