@@ -20,6 +20,15 @@ runMain(async () => {
     database: db,
     bus: bus.bus,
     ...resources({ database: db, kv, bus }),
+    store: { guard: { maxShare: env.REGISTRY_EVICTION_MAX_SHARE } },
+    reconciler: {
+      checkIntervalMs: env.REGISTRY_CHECK_INTERVAL_MS,
+      checkTimeoutMs: env.REGISTRY_CHECK_TIMEOUT_MS,
+      antiFlap: {
+        failuresToCritical: env.REGISTRY_CHECK_FAILURES,
+        successesToPass: env.REGISTRY_CHECK_SUCCESSES,
+      },
+    },
   });
   await service.start();
   runUntilSignal(service, deps.logger);

@@ -267,6 +267,17 @@ describe.skipIf(!database)("mass-eviction protection", () => {
       'diana_registry_eviction_guard_engaged{service="registry"} 1',
     );
 
+    // A hold is bounded: past its TTL plus the maximum hold, an instance is evicted even while the rest are held.
+    now += 60_000;
+    const expired = await json(fleet.app.handle(new Request("http://localhost/instances")));
+    for (const id of ids.slice(1)) {
+      expect(expired.instances.find((i: { id: string }) => i.id === id)).toMatchObject({
+        status: "critical",
+        protected: false,
+      });
+    }
+    now -= 60_000;
+
     // Three come back; the last one silent is a minority and is evicted.
     for (const id of ids.slice(0, 4)) await post(`/instances/${id}/heartbeat`);
     const after = await json(fleet.app.handle(new Request("http://localhost/instances")));

@@ -24,7 +24,7 @@ describe("anti-flap", () => {
 });
 
 describe("eviction guard", () => {
-  const guard = { maxShare: 0.5, minInstances: 3 };
+  const guard = { maxShare: 0.5, minInstances: 3, maxHoldMs: 60_000 };
   test("evicts when a minority expires", () => {
     expect(decideEviction(10, ["a", "b"], guard)).toEqual({ hold: [], engaged: false });
   });

@@ -4,6 +4,11 @@ export interface EvictionGuardOptions {
   maxShare: number;
   /** Below this many live instances the guard never engages. Defaults to 3. */
   minInstances: number;
+  /**
+   * How long past its TTL an instance may be held. A partition that lasts longer is an outage: the
+   * instances are evicted after all (and the alert stays raised while the guard holds). Defaults to 60 s.
+   */
+  maxHoldMs: number;
 }
 
 export interface EvictionDecision {

@@ -44,7 +44,7 @@ export function createInstanceStore(kv: KeyValueStore, options: InstanceStoreOpt
   const minTtl = options.minTtlMs ?? 1_000;
   const maxTtl = options.maxTtlMs ?? 300_000;
   const retentionMs = options.retentionMs ?? 600_000;
-  const guard: EvictionGuardOptions = { maxShare: 0.5, minInstances: 3, ...options.guard };
+  const guard: EvictionGuardOptions = { maxShare: 0.5, minInstances: 3, maxHoldMs: 60_000, ...options.guard };
   const iso = () => new Date(now()).toISOString();
 
   async function read(id: string): Promise<Stored | null> {
@@ -88,7 +88,13 @@ export function createInstanceStore(kv: KeyValueStore, options: InstanceStoreOpt
           ]
         : [],
     );
-    const live = rows.filter((r) => !r.stored.left);
+    // Not part of "at once": instances already evicted for silence (the reconciler marked them), and
+    // those silent for longer than a hold may last.
+    const evicted = (r: (typeof rows)[number]) =>
+      !r.alive &&
+      ((r.check?.status === "critical" && r.check.cause === MISSED_HEARTBEATS) ||
+        now() - Date.parse(r.stored.lastHeartbeat) > r.stored.ttlMs + guard.maxHoldMs);
+    const live = rows.filter((r) => !r.stored.left && !evicted(r));
     const decision = decideEviction(
       live.length,
       live.filter((r) => !r.alive).map((r) => r.stored.id),
