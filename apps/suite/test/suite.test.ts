@@ -1,4 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { testVhost } from "@diana/core/bus/test-vhost";
 import { readEnv, serviceEnv } from "@diana/core/config";
 import { connectKv } from "@diana/core/kv";
@@ -25,6 +28,7 @@ const amqp = await testVhost();
 const skip = pg.reason ?? redis.reason ?? amqp.reason;
 const adminPassword = `pw-${crypto.randomUUID()}`;
 /** Service tokens read like a viewer. */
+const dataDir = mkdtempSync(join(tmpdir(), "diana-suite-"));
 const viewer = async () => ({ authorization: await testServiceBearer() });
 const suiteDescribe = skip ? describe.skip : describe;
 if (skip) console.warn(`skipping the real-infrastructure suite test: ${skip}`);
@@ -43,6 +47,8 @@ suiteDescribe("the suite on real Postgres and Redis", () => {
       DATABASE_URL: database.url,
       REDIS_URL,
       AMQP_URL: amqp.url,
+      // Config caches go here, not into the checkout's .diana.
+      DIANA_DATA_DIR: dataDir,
       DIANA_KV_PREFIX: prefix,
       SERVICE_TOKEN: testServiceToken,
       HEARTBEAT_INTERVAL_MS: "500",
@@ -68,6 +74,7 @@ suiteDescribe("the suite on real Postgres and Redis", () => {
 
   afterAll(async () => {
     await suite?.stop("test done");
+    rmSync(dataDir, { recursive: true, force: true });
     const kv = connectKv({ url: REDIS_URL });
     for (const key of await kv.keys(prefix)) await kv.delete(key);
     await kv.close();
@@ -142,5 +149,53 @@ suiteDescribe("the suite on real Postgres and Redis", () => {
     const res = await fetch(`${gateway}/api/nosuch/ops/info`);
     expect(res.status).toBe(503);
     expect((await json(res)).detail).toContain("nosuch");
+  });
+
+  test("publishes releases to every namespace; each service applies its latest within 5 s and reports it", async () => {
+    const publish = (ns: string, n: number) =>
+      fetch(`${gateway}/api/config/namespaces/${ns}/releases`, {
+        method: "POST",
+        headers: { ...admin, "content-type": "application/json" },
+        body: JSON.stringify({
+          // A breaker policy for every upstream; the round number makes each release distinct.
+          content: { policies: { upstreams: { "*": { breaker: { minimumCalls: 10 + n } } } } },
+          message: `round ${n}`,
+        }),
+      });
+    const names = suite.services.map((s) => s.name);
+    let last: Record<string, number> = {};
+    for (let round = 0; round < 20; round++) {
+      const released = await Promise.all(
+        names.map(async (ns) => [ns, (await json(publish(ns, round))).version] as const),
+      );
+      last = Object.fromEntries(released);
+    }
+    const publishedAt = performance.now();
+    await waitFor(
+      async () => {
+        const applied = await Promise.all(
+          suite.services.map(
+            async (s) => (await json(fetch(`${s.url}/ops/config`, { headers: await viewer() }))).version,
+          ),
+        );
+        return applied.every((v, i) => v === last[names[i]!]);
+      },
+      { timeoutMs: 5_000, what: "every service on its namespace's latest release" },
+    );
+    expect(performance.now() - publishedAt).toBeLessThan(5_000);
+    // The config service knows who applied what; the registry carries it too.
+    const ack = await waitFor(async () => {
+      const { instances } = await json(
+        fetch(`${gateway}/api/config/namespaces/trading/instances`, { headers: admin }),
+      );
+      return instances.find((i: { runningVersion: number }) => i.runningVersion === last.trading);
+    });
+    expect(ack).toMatchObject({ status: "applied", lagging: false });
+    await waitFor(async () => {
+      const { instances } = await json(
+        fetch(`${gateway}/api/registry/instances?service=trading`, { headers: admin }),
+      );
+      return instances[0].configVersion === last.trading;
+    });
   });
 });

@@ -232,9 +232,14 @@ export function createConfigClient<S extends TSchema>(
     return (await res.json()) as Release;
   };
 
-  const fallback = async (cause: string): Promise<Snapshot> => {
+  /**
+   * What to run when the service gave no usable release: the cached one — only up to `maxVersion`
+   * when the service answered, since a newer cache belongs to another history (a reset config
+   * database) — else the schema's defaults.
+   */
+  const fallback = async (cause: string, maxVersion = Number.POSITIVE_INFINITY): Promise<Snapshot> => {
     const cached = await cache.read();
-    if (cached) {
+    if (cached && cached.version <= maxVersion) {
       const checked = validate(cached.content);
       if ("value" in checked) {
         seen = Math.max(seen, cached.version);
@@ -325,7 +330,11 @@ export function createConfigClient<S extends TSchema>(
         reached = true;
         freshAt = now();
         if (release) receive(release);
-        snapshot ??= await fallback(release ? `release ${release.version} is invalid` : "no release yet");
+        // The service answered: a cache may stand in for an invalid release older than it, never for "none yet".
+        snapshot ??= await fallback(
+          release ? `release ${release.version} is invalid` : "no release yet",
+          release ? release.version - 1 : 0,
+        );
       } catch (error) {
         emit({ type: "load-failed", error });
         snapshot = await fallback("the config service is unreachable");

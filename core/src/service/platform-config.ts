@@ -1,6 +1,12 @@
 import { type Static, type TObject, type TProperties, Type } from "@sinclair/typebox";
 import { createServiceTokenSigner } from "../auth/service-token";
-import { applyPolicyConfig, type ConfigClient, createConfigClient, PolicyConfigSchema } from "../config";
+import {
+  applyPolicyConfig,
+  type ConfigClient,
+  type ConfigClientOptions,
+  createConfigClient,
+  PolicyConfigSchema,
+} from "../config";
 import type { BreakerSet } from "../resilience";
 
 /**
@@ -25,6 +31,8 @@ export interface PlatformConfigOptions<S extends TObject> {
   cacheDir?: string;
   breakers: BreakerSet;
   onError?: (error: unknown) => void;
+  /** The client's events (stream lost, ack failed, release rejected), for the service's log. */
+  onEvent?: ConfigClientOptions<S>["onEvent"];
 }
 
 /**
@@ -42,6 +50,7 @@ export function platformConfigClient<S extends TObject>(
     token: () => signer.token(),
     instanceId: options.instanceId,
     cacheDir: options.cacheDir,
+    onEvent: options.onEvent,
   });
   client.onChange((next) => {
     try {

@@ -90,6 +90,11 @@ export function createPlatformService(
         cacheDir: deps.dataDir,
         breakers: service.breakers,
         onError: (error) => service.log.error("could not apply a config release's policies", { error }),
+        onEvent: (e) => {
+          if (e.type === "rejected" || e.type === "ack-failed" || e.type === "listener-failed") {
+            service.log.warn(`config: ${e.type}`, { ...e });
+          } else service.log.debug(`config: ${e.type}`, { ...e });
+        },
       })
     : undefined;
   if (config) {
