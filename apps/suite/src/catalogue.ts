@@ -1,5 +1,7 @@
 import * as binance from "@diana/binance";
 import * as config from "@diana/config";
+import { events as configEvents } from "@diana/config/contract";
+import { defineEvents } from "@diana/core/bus";
 import type { KeyValueStore } from "@diana/core/kv";
 import type { PlatformDeps } from "@diana/core/service";
 import * as dashboard from "@diana/dashboard";
@@ -50,3 +52,6 @@ export const catalogue: readonly Entry[] = [
 ].map((m) => ({ meta: m.meta, create: (deps: SuiteDeps) => m.createApp(deps) }));
 
 export const serviceNames = catalogue.map((e) => e.meta.name);
+
+/** Every event type the services publish, for the buses of a one-process suite. */
+export const suiteEvents = defineEvents({ ...configEvents });

@@ -1,12 +1,12 @@
 import type { UserTokenOptions } from "@diana/core/auth";
-import { busOn, noEventsCatalog, openBusTransport } from "@diana/core/bus";
+import { busOn, openBusTransport } from "@diana/core/bus";
 import type { ServiceEnv } from "@diana/core/config";
 import { connectKv } from "@diana/core/kv";
 import type { Logger } from "@diana/core/log";
 import { createRegistryClient } from "@diana/core/registry";
 import type { ServiceInfo } from "@diana/core/service";
 import { connect, type ServiceName } from "@diana/db";
-import { catalogue, type Entry } from "./catalogue";
+import { catalogue, type Entry, suiteEvents } from "./catalogue";
 
 export interface LaunchOptions {
   env: ServiceEnv;
@@ -60,7 +60,7 @@ export async function launchSuite(options: LaunchOptions): Promise<RunningSuite>
   const buses = new Map(
     entries.map((e) => [
       e.meta.name,
-      busOn(transport, { catalog: noEventsCatalog, source: `/services/${e.meta.name}` }),
+      busOn(transport, { catalog: suiteEvents, source: `/services/${e.meta.name}` }),
     ]),
   );
   // Every service checks tokens and roles: with the gateway's keys when it runs here, else its JWKS.

@@ -29,6 +29,7 @@ export { createRabbitMqBus, type RabbitMqBusOptions } from "./rabbitmq";
 export { type ConsumerQueueNames, consumerTopology, EVENTS_EXCHANGE, queueNames } from "./rabbitmq-topology";
 export { topicMatches } from "./topic-match";
 export type {
+  AnyEventBus,
   AttemptRecord,
   BusEvent,
   Clock,

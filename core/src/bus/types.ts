@@ -185,3 +185,7 @@ export interface EventBus<S extends EventSchemas = EventSchemas> {
   /** Closes subscriptions (in-flight handlers finish), then the connection. */
   close(): Promise<void>;
 }
+
+/** A bus whatever its catalogue, for code that only operates it (ops routes, shutdown). */
+// biome-ignore lint/suspicious/noExplicitAny: the catalogue parameter is irrelevant to operating a bus.
+export type AnyEventBus = EventBus<any>;

@@ -4,7 +4,7 @@ import { ForbiddenError } from "../auth/errors";
 import { allows, type Principal, type RouteRole } from "../auth/roles";
 import { routeRoleTable, securitySchemes } from "../auth/route-roles";
 import type { TokenVerifier } from "../auth/verifier";
-import type { EventBus } from "../bus";
+import type { AnyEventBus } from "../bus";
 import { createLogger, type Logger } from "../log";
 import { createMetrics, type ServiceMetrics } from "../metrics";
 import type { OutboxOps } from "../outbox/types";
@@ -82,7 +82,7 @@ export interface ServiceOptions {
   /** The service's circuit breakers, served at `/ops/breakers` and exported as metrics. Defaults to an empty set. */
   breakers?: BreakerSet;
   /** The service's event bus and its consumers (queues), served at `/ops/bus`. Without it there is no `/ops/bus`. */
-  bus?: { bus: EventBus; consumers?: readonly string[] };
+  bus?: { bus: AnyEventBus; consumers?: readonly string[] };
   /** The service's outbox relay, served at `/ops/outbox` with the outbox metrics. Without it, no `/ops/outbox`. */
   outbox?: OutboxOps;
   /**

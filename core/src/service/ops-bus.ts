@@ -1,11 +1,11 @@
 import { Elysia, t } from "elysia";
 import { Counter, Gauge, Histogram, type Registry } from "prom-client";
-import { type EventBus, UnknownConsumerError } from "../bus";
+import { type AnyEventBus, UnknownConsumerError } from "../bus";
 import { HttpError } from "./problem";
 import { ProblemSchema } from "./problem-schema";
 
 export interface BusOpsOptions {
-  bus: EventBus;
+  bus: AnyEventBus;
   /** The service's consumers (its queues). Defaults to the service name. */
   consumers: readonly string[];
   registry: Registry;

@@ -1,6 +1,6 @@
 import type { UserTokenOptions } from "../auth/verifier";
 import { createTokenVerifier } from "../auth/verifier";
-import type { EventBus } from "../bus";
+import type { AnyEventBus } from "../bus";
 import type { Logger } from "../log";
 import { type RegistryClient, registration } from "../registry";
 import { type Attachment, createService, type InfraMode, type ServiceOptions } from "./create-service";
@@ -34,7 +34,7 @@ export interface PlatformDeps {
   /** Closers of the deployable's connections, run last on stop. */
   attachments?: Attachment[];
   /** The deployable's event bus; the service's own queue is named after it. Served at `/ops/bus`. */
-  bus?: EventBus;
+  bus?: AnyEventBus;
   /** The config service. With it the service follows its namespace's releases (`/ops/config`). */
   configUrl?: string;
   /** Where the config client caches the last release it applied (`<dir>/config-cache`). */

@@ -1,15 +1,16 @@
-import { openServiceBus } from "@diana/core/bus";
+import { defineEvents, openServiceBus } from "@diana/core/bus";
 import { platformDeps, resources, runMain, runUntilSignal } from "@diana/core/service";
 import { connect } from "@diana/db";
 import { createApp, meta } from "./app";
 import { loadConfig } from "./config";
+import { events } from "./contract";
 
 runMain(async () => {
   const env = loadConfig();
   const deps = platformDeps(env, env.PORT);
   const db = await connect({ url: env.DATABASE_URL, dataDir: env.DIANA_DATA_DIR });
   await db.migrate(meta.name);
-  const bus = openServiceBus({ url: env.AMQP_URL, name: meta.name });
+  const bus = openServiceBus({ url: env.AMQP_URL, name: meta.name, catalog: defineEvents(events) });
   const service = createApp({ ...deps, database: db, bus: bus.bus, ...resources({ database: db, bus }) });
   await service.start();
   runUntilSignal(service, deps.logger);
