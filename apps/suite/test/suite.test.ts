@@ -115,10 +115,12 @@ suiteDescribe("the suite on real Postgres and Redis", () => {
     }
   });
 
-  test("every service serves /ops/bus on RabbitMQ and /ops/breakers", async () => {
+  test("every service serves /ops/bus on RabbitMQ, /ops/breakers and /ops/outbox", async () => {
     for (const s of suite.services) {
       expect((await json(fetch(`${s.url}/ops/bus`, { headers: await viewer() }))).kind).toBe("rabbitmq");
       expect((await json(fetch(`${s.url}/ops/breakers`, { headers: await viewer() }))).breakers).toBeArray();
+      const outbox = await json(fetch(`${s.url}/ops/outbox`, { headers: await viewer() }));
+      expect(outbox).toMatchObject({ pending: 0, dead: 0 });
     }
   });
 

@@ -2,6 +2,7 @@ import type { UserTokenOptions } from "../auth/verifier";
 import { createTokenVerifier } from "../auth/verifier";
 import type { AnyEventBus } from "../bus";
 import type { Logger } from "../log";
+import { createOutbox, createOutboxRelay, type OutboxDatabase } from "../outbox";
 import { type RegistryClient, registration } from "../registry";
 import { type Attachment, createService, type InfraMode, type ServiceOptions } from "./create-service";
 import type { ReadinessCheck } from "./health";
@@ -35,6 +36,11 @@ export interface PlatformDeps {
   attachments?: Attachment[];
   /** The deployable's event bus; the service's own queue is named after it. Served at `/ops/bus`. */
   bus?: AnyEventBus;
+  /**
+   * The service's database. With it and a bus, the service gets its transactional outbox
+   * (`service.outbox.enqueue(tx, event)`) and a relay publishing it, served at `/ops/outbox`.
+   */
+  database?: OutboxDatabase;
   /** The config service. With it the service follows its namespace's releases (`/ops/config`). */
   configUrl?: string;
   /** Where the config client caches the last release it applied (`<dir>/config-cache`). */
@@ -63,6 +69,17 @@ export function createPlatformService(
   } = {},
 ) {
   const { roleOf, ...rest } = overrides;
+  // Every service schema carries the platform's outbox table (pg schema names use `_` for `-`).
+  const outbox =
+    deps.database && deps.bus
+      ? createOutbox({
+          database: deps.database,
+          schema: meta.name.replaceAll("-", "_"),
+          catalog: deps.bus.catalog,
+          source: `/services/${meta.name}`,
+        })
+      : undefined;
+  const relay = outbox && deps.bus ? createOutboxRelay({ outbox, bus: deps.bus }) : undefined;
   const service = createService({
     ...meta,
     port: deps.port,
@@ -74,6 +91,7 @@ export function createPlatformService(
     shutdownTimeoutMs: deps.shutdownTimeoutMs,
     attachments: deps.attachments,
     bus: deps.bus && { bus: deps.bus },
+    outbox: relay,
     auth: deps.auth && {
       verifier: createTokenVerifier({ users: deps.auth, serviceSecret: deps.serviceToken }),
       roleOf,
@@ -97,6 +115,7 @@ export function createPlatformService(
         },
       })
     : undefined;
+  if (relay) service.attach({ onReady: () => relay.start(), onStop: () => relay.stop() });
   if (config) {
     service.addCheck("config", () => config.check());
     service.attach({
@@ -119,5 +138,5 @@ export function createPlatformService(
           : service.log.info(`registry: ${e.type}`),
     }),
   );
-  return Object.assign(service, { config });
+  return Object.assign(service, { config, outbox });
 }

@@ -11,7 +11,7 @@ export const testServiceToken = `test-${crypto.randomUUID()}${crypto.randomUUID(
  */
 export function testPlatformDeps(
   overrides: Partial<PlatformDeps> & { registryUrl?: string } = {},
-): PlatformDeps {
+): Omit<PlatformDeps, "database"> {
   const { registryUrl = "http://127.0.0.1:9", ...rest } = overrides;
   return {
     infra: "embedded",
