@@ -4,25 +4,25 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Type } from "@sinclair/typebox";
 import { createConfigClient } from "./client";
-import { fileReleaseCache } from "./client-cache";
 
 const dir = await mkdtemp(join(tmpdir(), "diana-config-cache-"));
 afterAll(() => rm(dir, { recursive: true, force: true }));
 
 test("a config service that answers 'no release yet' wins over a cache from another history", async () => {
   // The cache holds version 20 from an earlier config database; the service now has none.
-  await fileReleaseCache(dir, "trading", (e) => {
-    throw e;
-  }).write({
-    namespace: "trading",
-    version: 20,
-    content: { limit: 7 },
-    hash: "old",
-    author: "someone",
-    message: "",
-    rollbackOf: null,
-    createdAt: new Date().toISOString(),
-  });
+  await Bun.write(
+    join(dir, "config-cache", "trading.json"),
+    JSON.stringify({
+      namespace: "trading",
+      version: 20,
+      content: { limit: 7 },
+      hash: "0".repeat(64),
+      author: "someone",
+      message: "",
+      rollbackOf: null,
+      createdAt: new Date().toISOString(),
+    }),
+  );
   const fetchNone = (async () => new Response(null, { status: 404 })) as unknown as typeof fetch;
   const client = createConfigClient({
     url: "http://config.test",
