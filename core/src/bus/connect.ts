@@ -39,6 +39,8 @@ export function openBusTransport(options: {
   const connection = new Connection({ url: options.url, connectionName: options.name });
   // Errors surface through ping() and the buses' own error events; an unhandled one would crash.
   connection.on("error", () => {});
+  // Every service's bus in the deployable listens on the one shared connection.
+  connection.setMaxListeners(0);
   const timeoutMs = options.connectTimeoutMs ?? 2_000;
   return {
     kind: "rabbitmq",
