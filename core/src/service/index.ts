@@ -12,6 +12,7 @@ export {
 export type { CheckResult, ReadinessCheck, ReadinessReport } from "./health";
 export { platformDeps, runMain } from "./main";
 export { createPlatformService, type PlatformDeps, type ServiceMeta } from "./platform";
+export { type PlatformConfig, platformConfigProperties, serviceConfigSchema } from "./platform-config";
 export {
   type FieldError,
   HttpError,

@@ -1,3 +1,4 @@
+import type { TObject } from "@sinclair/typebox";
 import type { UserTokenOptions } from "../auth/verifier";
 import { createTokenVerifier } from "../auth/verifier";
 import type { AnyEventBus } from "../bus";
@@ -51,6 +52,8 @@ export interface ServiceMeta {
   name: string;
   version: string;
   description: string;
+  /** The service's namespace schema: `serviceConfigSchema({ …its tunables })`. Defaults to the platform part alone. */
+  configSchema?: TObject;
 }
 
 /**
@@ -102,7 +105,7 @@ export function createPlatformService(
     ? platformConfigClient({
         url: deps.configUrl,
         namespace: meta.name,
-        schema: serviceConfigSchema(),
+        schema: meta.configSchema ?? serviceConfigSchema(),
         serviceToken: deps.serviceToken,
         instanceId: service.info.instanceId,
         cacheDir: deps.dataDir,
