@@ -2,32 +2,15 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { createPrivateKey, createPublicKey } from "node:crypto";
 import { allows, type Principal, type RouteRole, routeRoles, signAccessToken } from "@diana/core/auth";
 import { jwtAttacks } from "@diana/core/auth/testing";
-import { testVhost } from "@diana/core/bus/test-vhost";
-import { readEnv, serviceEnv } from "@diana/core/config";
-import { connectKv } from "@diana/core/kv";
-import { silentLogger } from "@diana/core/log";
-import { json, requireServer, testServiceBearer, testServiceToken } from "@diana/core/testing";
-import { createTestDatabase, requirePostgres, type TestDatabase } from "@diana/db/testing";
+import { json, testServiceBearer } from "@diana/core/testing";
 import { validate } from "@readme/openapi-parser";
 import { serviceNames } from "../src/catalogue";
-import { launchSuite, type RunningSuite } from "../src/launch";
-import { freeOffset } from "./free-offset";
+import type { RunningSuite } from "../src/launch";
+import { type RealSuite, realInfrastructure, startRealSuite } from "./real-suite";
 
-const REDIS_URL = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
-const prefix = `diana-test:${crypto.randomUUID()}:`;
-const pg = await requirePostgres();
-const redis = await requireServer(`Redis at ${new URL(REDIS_URL).host}`, async () => {
-  const kv = connectKv({ url: REDIS_URL });
-  try {
-    await kv.ping();
-  } finally {
-    await kv.close();
-  }
-});
-const amqp = await testVhost();
-const skip = pg.reason ?? redis.reason ?? amqp.reason;
-const securityDescribe = skip ? describe.skip : describe;
-if (skip) console.warn(`skipping the suite security test: ${skip}`);
+const infra = await realInfrastructure();
+const securityDescribe = infra.skip ? describe.skip : describe;
+if (infra.skip) console.warn(`skipping the suite security test: ${infra.skip}`);
 
 const METHODS = ["get", "put", "post", "delete", "patch"] as const;
 type Caller = "none" | "viewer" | "operator" | "admin" | "service";
@@ -57,43 +40,17 @@ async function refusal(res: Response): Promise<"401" | "403" | undefined> {
 }
 
 securityDescribe("security of the running suite", () => {
-  let database: TestDatabase;
+  let real: RealSuite;
   let suite: RunningSuite;
-  const portOffset = freeOffset();
-  const gateway = `http://127.0.0.1:${8080 + portOffset}`;
-  const adminPassword = `pw-${crypto.randomUUID()}`;
+  let gateway: string;
   const bearers: Partial<Record<Caller, string>> = {};
   let refreshToken: string;
-
-  const login = async (username: string, password: string) => {
-    const res = await fetch(`${gateway}/auth/login`, {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify({ username, password, session: "token" }),
-    });
-    if (res.status !== 200) throw new Error(`login of ${username} answered ${res.status}`);
-    return (await res.json()) as { accessToken: string; refreshToken: string };
-  };
+  const login = (username: string, password: string) => real.login(username, password);
 
   beforeAll(async () => {
-    database = await createTestDatabase();
-    const env = readEnv(serviceEnv, {
-      DATABASE_URL: database.url,
-      REDIS_URL,
-      AMQP_URL: amqp.url,
-      DIANA_KV_PREFIX: prefix,
-      SERVICE_TOKEN: testServiceToken,
-      HEARTBEAT_INTERVAL_MS: "500",
-      INSTANCE_TTL_MS: "2000",
-      SHUTDOWN_TIMEOUT_MS: "2000",
-    });
-    suite = await launchSuite({
-      env,
-      logger: silentLogger,
-      portOffset,
-      registryUrl: `http://127.0.0.1:${8021 + portOffset}`,
-      adminPassword,
-    });
+    real = await startRealSuite(infra.amqpUrl);
+    ({ suite, gateway } = real);
+    const adminPassword = real.adminPassword;
     const admin = await login("admin", adminPassword);
     refreshToken = admin.refreshToken;
     bearers.admin = `Bearer ${admin.accessToken}`;
@@ -113,18 +70,12 @@ securityDescribe("security of the running suite", () => {
     bearers.service = await testServiceBearer();
   }, 60_000);
 
-  afterAll(async () => {
-    await suite?.stop("test done");
-    const kv = connectKv({ url: REDIS_URL });
-    for (const key of await kv.keys(prefix)) await kv.delete(key);
-    await kv.close();
-    await database?.drop();
-  }, 30_000);
+  afterAll(() => real?.stop(), 30_000);
 
   /** The gateway's signing key, read from its schema: the attacks forge everything but the broken part. */
   async function signingKey() {
     const { SQL } = await import("bun");
-    const sql = new SQL(database.url, { max: 1 });
+    const sql = new SQL(real.databaseUrl, { max: 1 });
     const [row] =
       await sql`select kid, private_jwk from gateway.signing_keys where retired_at is null order by created_at desc limit 1`;
     await sql.close();

@@ -1,85 +1,30 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { testVhost } from "@diana/core/bus/test-vhost";
-import { readEnv, serviceEnv } from "@diana/core/config";
-import { connectKv } from "@diana/core/kv";
-import { silentLogger } from "@diana/core/log";
-import { json, requireServer, testServiceBearer, testServiceToken, waitFor } from "@diana/core/testing";
-import { createTestDatabase, requirePostgres, type TestDatabase } from "@diana/db/testing";
+import { json, testServiceBearer, waitFor } from "@diana/core/testing";
 import { serviceNames } from "../src/catalogue";
-import { launchSuite, type RunningSuite } from "../src/launch";
+import type { RunningSuite } from "../src/launch";
 import { expectPrometheusMetrics, expectValidOpenApi } from "./fleet-checks";
-import { freeOffset } from "./free-offset";
+import { type RealSuite, realInfrastructure, startRealSuite } from "./real-suite";
 
-const REDIS_URL = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
-const prefix = `diana-test:${crypto.randomUUID()}:`;
-const pg = await requirePostgres();
-const redis = await requireServer(`Redis at ${new URL(REDIS_URL).host}`, async () => {
-  const kv = connectKv({ url: REDIS_URL });
-  try {
-    await kv.ping();
-  } finally {
-    await kv.close();
-  }
-});
-const amqp = await testVhost();
-const skip = pg.reason ?? redis.reason ?? amqp.reason;
-const adminPassword = `pw-${crypto.randomUUID()}`;
+const infra = await realInfrastructure();
 /** Service tokens read like a viewer. */
-const dataDir = mkdtempSync(join(tmpdir(), "diana-suite-"));
 const viewer = async () => ({ authorization: await testServiceBearer() });
-const suiteDescribe = skip ? describe.skip : describe;
-if (skip) console.warn(`skipping the real-infrastructure suite test: ${skip}`);
+const suiteDescribe = infra.skip ? describe.skip : describe;
+if (infra.skip) console.warn(`skipping the real-infrastructure suite test: ${infra.skip}`);
 
 suiteDescribe("the suite on real Postgres and Redis", () => {
-  let database: TestDatabase;
+  let real: RealSuite;
   let suite: RunningSuite;
-  const portOffset = freeOffset();
-  const gateway = `http://127.0.0.1:${8080 + portOffset}`;
+  let gateway: string;
   /** The admin's bearer, from the gateway's login route as the console gets it. */
   let admin: { authorization: string };
 
   beforeAll(async () => {
-    database = await createTestDatabase();
-    const env = readEnv(serviceEnv, {
-      DATABASE_URL: database.url,
-      REDIS_URL,
-      AMQP_URL: amqp.url,
-      // Config caches go here, not into the checkout's .diana.
-      DIANA_DATA_DIR: dataDir,
-      DIANA_KV_PREFIX: prefix,
-      SERVICE_TOKEN: testServiceToken,
-      HEARTBEAT_INTERVAL_MS: "500",
-      INSTANCE_TTL_MS: "2000",
-      SHUTDOWN_TIMEOUT_MS: "2000",
-    });
-    suite = await launchSuite({
-      env,
-      logger: silentLogger,
-      portOffset,
-      registryUrl: `http://127.0.0.1:${8021 + portOffset}`,
-      adminPassword,
-    });
-    const session = await json(
-      fetch(`${gateway}/auth/login`, {
-        method: "POST",
-        headers: { "content-type": "application/json" },
-        body: JSON.stringify({ username: "admin", password: adminPassword, session: "token" }),
-      }),
-    );
-    admin = { authorization: `Bearer ${session.accessToken}` };
+    real = await startRealSuite(infra.amqpUrl);
+    ({ suite, gateway } = real);
+    admin = { authorization: `Bearer ${(await real.login("admin", real.adminPassword)).accessToken}` };
   }, 60_000);
 
-  afterAll(async () => {
-    await suite?.stop("test done");
-    rmSync(dataDir, { recursive: true, force: true });
-    const kv = connectKv({ url: REDIS_URL });
-    for (const key of await kv.keys(prefix)) await kv.delete(key);
-    await kv.close();
-    await database?.drop();
-  }, 30_000);
+  afterAll(() => real?.stop(), 30_000);
 
   test("brings all eleven services to ready and lists them healthy through the gateway", async () => {
     expect(suite.services.map((s) => s.name).sort()).toEqual([...serviceNames].sort());
@@ -126,7 +71,7 @@ suiteDescribe("the suite on real Postgres and Redis", () => {
 
   test("each service migrated its own schema", async () => {
     const { SQL } = await import("bun");
-    const sql = new SQL(database.url, { max: 1 });
+    const sql = new SQL(real.databaseUrl, { max: 1 });
     const rows: Array<{ schema_name: string }> =
       await sql`select schema_name from information_schema.schemata`;
     await sql.close();
