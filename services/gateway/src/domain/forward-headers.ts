@@ -33,11 +33,15 @@ export function upstreamHeaders(incoming: Headers, ctx: ForwardContext): Headers
 }
 
 /**
- * Headers for the client: hop-by-hop removed. `fetch` has already decoded any content encoding, so
- * the upstream's `content-encoding` and `content-length` no longer describe the body.
+ * Makes the upstream's headers fit for the client, in place: hop-by-hop removed. `fetch` has already
+ * decoded any content encoding, so an encoded response's `content-encoding` and `content-length` no
+ * longer describe the body.
  */
-export function downstreamHeaders(upstream: Headers): Headers {
-  const headers = new Headers(upstream);
-  for (const h of [...HOP_BY_HOP, "content-encoding", "content-length"]) headers.delete(h);
+export function downstreamHeaders(headers: Headers): Headers {
+  for (const h of HOP_BY_HOP) headers.delete(h);
+  if (headers.has("content-encoding")) {
+    headers.delete("content-encoding");
+    headers.delete("content-length");
+  }
   return headers;
 }

@@ -30,7 +30,7 @@ export function edge(options: EdgeOptions) {
       const { request, route, set } = ctx;
       if (!LIMITED.test(route)) return;
       const principal = (ctx as { principal?: Principal }).principal;
-      const verdict = await options.limits.request(principal, options.ipOf(request));
+      const verdict = await options.limits.request(principal, () => options.ipOf(request));
       Object.assign(set.headers, rateLimitHeaders(verdict));
       if (!verdict.allowed) throw new RateLimitedError(verdict, "rate limit reached");
     });

@@ -47,11 +47,11 @@ export class RateLimitedError extends HttpError {
 export function createRateLimits(kv: KeyValueStore, policy: RateLimitPolicy = {}) {
   const rules = { ...RATE_LIMIT_DEFAULTS, ...policy };
   return {
-    /** Charges one request to the caller's bucket. */
-    request(principal: Principal | undefined, ip: string): Promise<RateLimitResult> {
+    /** Charges one request to the caller's bucket; the address is only looked up for anonymous callers. */
+    request(principal: Principal | undefined, ip: string | (() => string)): Promise<RateLimitResult> {
       if (principal?.kind === "user") return kv.rateLimit(`rl:user:${principal.id}`, rules.user);
       if (principal?.kind === "service") return kv.rateLimit(`rl:svc:${principal.name}`, rules.user);
-      return kv.rateLimit(`rl:ip:${ip}`, rules.ip);
+      return kv.rateLimit(`rl:ip:${typeof ip === "string" ? ip : ip()}`, rules.ip);
     },
     /** Refuses a login attempt while either its address or its user name has too many failures. */
     async loginAllowed(ip: string, username: string): Promise<void> {

@@ -32,17 +32,22 @@ export function proxyRoutes({ client }: ProxyOptions) {
     correlationId: string;
   }) => {
     const { service } = params;
-    const url = new URL(request.url);
-    const path = url.pathname.slice(`/api/${service}`.length) || "/";
+    // The request URL is absolute (`http://host/api/<service>/rest?query`); slicing beats `new URL`.
+    const url = request.url;
+    const pathStart = url.indexOf("/", url.indexOf("//") + 2);
+    const rest = pathStart < 0 ? "/" : url.slice(pathStart + 5 + service.length);
+    const path = rest === "" || rest[0] === "?" ? `/${rest}` : rest;
     const headers = upstreamHeaders(request.headers, {
       requestId,
       correlationId,
       clientIp: server?.requestIP(request)?.address,
-      proto: url.protocol.replace(":", ""),
-      host: request.headers.get("host") ?? url.host,
+      proto: url.startsWith("https:") ? "https" : "http",
+      host:
+        request.headers.get("host") ??
+        (pathStart < 0 ? url : url.slice(0, pathStart)).replace(/^\w+:\/\//, ""),
     });
     const hasBody = request.method !== "GET" && request.method !== "HEAD";
-    const upstream = await client.request(service, `${path}${url.search}`, {
+    const upstream = await client.request(service, path, {
       method: request.method,
       headers,
       // A buffered body can be sent again, so idempotent requests stay retryable.
@@ -50,10 +55,10 @@ export function proxyRoutes({ client }: ProxyOptions) {
       redirect: "manual",
       signal: request.signal,
     });
-    return new Response(upstream.body, {
-      status: upstream.status,
-      headers: downstreamHeaders(upstream.headers),
-    });
+    // `fetch` responses are mutable: fix the headers in place and hand the response on (Elysia merges
+    // the kit's headers into it) rather than copying both.
+    downstreamHeaders(upstream.headers);
+    return upstream;
   };
 
   const route = {
