@@ -56,8 +56,10 @@ export async function startRealSuite(amqpUrl: string): Promise<RealSuite> {
     DIANA_DATA_DIR: dataDir,
     DIANA_KV_PREFIX: prefix,
     SERVICE_TOKEN: testServiceToken,
-    HEARTBEAT_INTERVAL_MS: "500",
-    INSTANCE_TTL_MS: "2000",
+    // The suite shares this process with the tests; a test that holds the event loop (validating
+    // eleven OpenAPI documents) must not cost the instances their registration.
+    HEARTBEAT_INTERVAL_MS: "1000",
+    INSTANCE_TTL_MS: "10000",
     SHUTDOWN_TIMEOUT_MS: "2000",
   });
   const cleanUp = async () => {
