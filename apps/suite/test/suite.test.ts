@@ -145,4 +145,28 @@ suiteDescribe("the suite on real Postgres and Redis", () => {
       return instances[0].configVersion === last.trading;
     });
   });
+
+  test("a drained instance gets no traffic from the gateway, and gets it back when enabled", async () => {
+    const route = () => fetch(`${gateway}/api/scoring/ops/info`, { headers: admin });
+    expect((await route()).status).toBe(200);
+    const { instances } = await json(
+      fetch(`${gateway}/api/registry/instances?service=scoring`, { headers: admin }),
+    );
+    const id = instances[0].id;
+    const post = (path: string, body?: unknown) =>
+      fetch(`${gateway}/api/registry/instances/${id}/${path}`, {
+        method: "POST",
+        headers: { ...admin, "content-type": "application/json" },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+    expect((await post("drain", { reason: "suite test" })).status).toBe(200);
+    // The gateway's watched view drops it; its only instance drained, scoring is unavailable.
+    const refused = await waitFor(async () => {
+      const res = await route();
+      return res.status === 503 && res;
+    });
+    expect((await json(refused)).detail).toContain("scoring");
+    expect((await post("enable")).status).toBe(200);
+    await waitFor(async () => (await route()).status === 200);
+  });
 });
