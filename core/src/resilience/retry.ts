@@ -1,5 +1,6 @@
 import { type Backoff, decorrelatedJitter } from "./backoff";
 import { type Clock, sleep, systemClock } from "./clock";
+import { DeadlineQueue } from "./deadlines";
 import { isRetryable, RetryBudgetExceededError, retryAfterOf, TimeoutError } from "./errors";
 import { type Event, EventEmitter } from "./events";
 import { neverSignal, type Policy, type PolicyContext, toContext } from "./policy";
@@ -40,7 +41,12 @@ export class RetryPolicy implements Policy {
     private readonly shouldRetry: (error: unknown) => boolean,
     private readonly honorRetryAfter: boolean,
     private readonly clock: Clock,
-  ) {}
+  ) {
+    this.budgets = new DeadlineQueue(clock, budgetMs);
+  }
+
+  /** Every call's budget behind one timer. */
+  private readonly budgets: DeadlineQueue;
 
   async execute<T>(fn: (ctx: PolicyContext) => Promise<T>, ctx?: Partial<PolicyContext>): Promise<T> {
     const parent = toContext(ctx).signal;
@@ -52,7 +58,7 @@ export class RetryPolicy implements Policy {
     const onParentAbort = () => budget.abort(parent.reason);
     const linked = parent !== neverSignal;
     if (linked) parent.addEventListener("abort", onParentAbort, { once: true });
-    const timer = this.clock.setTimeout(() => budget.abort(new TimeoutError(this.budgetMs)), this.budgetMs);
+    const timer = this.budgets.add(() => budget.abort(new TimeoutError(this.budgetMs)));
     const delays = this.backoff.start();
     try {
       for (let attempt = 1; ; attempt++) {
@@ -80,7 +86,7 @@ export class RetryPolicy implements Policy {
         }
       }
     } finally {
-      this.clock.clearTimeout(timer);
+      this.budgets.cancel(timer);
       if (linked) parent.removeEventListener("abort", onParentAbort);
     }
   }

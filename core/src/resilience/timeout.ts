@@ -1,4 +1,5 @@
 import { type Clock, systemClock } from "./clock";
+import { DeadlineQueue } from "./deadlines";
 import { TimeoutError } from "./errors";
 import { neverSignal, type Policy, type PolicyContext, toContext } from "./policy";
 
@@ -18,11 +19,16 @@ export interface TimeoutOptions {
 }
 
 export class TimeoutPolicy implements Policy {
+  /** Every call's deadline behind one timer (deadlines of equal length expire in call order). */
+  private readonly deadlines: DeadlineQueue;
+
   constructor(
     readonly ms: number,
     readonly mode: TimeoutMode,
-    private readonly clock: Clock,
-  ) {}
+    clock: Clock,
+  ) {
+    this.deadlines = new DeadlineQueue(clock, ms);
+  }
 
   execute<T>(fn: (ctx: PolicyContext) => Promise<T>, ctx?: Partial<PolicyContext>): Promise<T> {
     const outer = toContext(ctx);
@@ -33,13 +39,13 @@ export class TimeoutPolicy implements Policy {
     const linked = parent !== neverSignal;
     if (linked) parent.addEventListener("abort", onParentAbort, { once: true });
     return new Promise<T>((resolve, reject) => {
-      const timer = this.clock.setTimeout(() => {
+      const deadline = this.deadlines.add(() => {
         const error = new TimeoutError(this.ms);
         controller.abort(error);
         if (this.mode === "aggressive") reject(error);
-      }, this.ms);
+      });
       const cleanup = () => {
-        this.clock.clearTimeout(timer);
+        this.deadlines.cancel(deadline);
         if (linked) parent.removeEventListener("abort", onParentAbort);
       };
       let run: Promise<T>;
