@@ -5,5 +5,6 @@ export {
   type Logger,
   type LoggerOptions,
   type LogLevel,
+  lazyChild,
   silentLogger,
 } from "./logger";

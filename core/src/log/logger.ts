@@ -67,5 +67,44 @@ export function createLogger(options: LoggerOptions = {}): Logger {
   };
 }
 
+/**
+ * `parent.child(fields)`, built only when first used: a request that never logs pays one small
+ * object instead of a logger.
+ */
+class LazyChild implements Logger {
+  #child: Logger | undefined;
+  constructor(
+    private readonly parent: Logger,
+    private readonly fields: LogFields,
+  ) {}
+  get level(): LogLevel {
+    return this.parent.level;
+  }
+  private get log(): Logger {
+    if (!this.#child) this.#child = this.parent.child(this.fields);
+    return this.#child;
+  }
+  debug(msg: string, fields?: LogFields): void {
+    this.log.debug(msg, fields);
+  }
+  info(msg: string, fields?: LogFields): void {
+    this.log.info(msg, fields);
+  }
+  warn(msg: string, fields?: LogFields): void {
+    this.log.warn(msg, fields);
+  }
+  error(msg: string, fields?: LogFields): void {
+    this.log.error(msg, fields);
+  }
+  child(fields: LogFields): Logger {
+    return this.log.child(fields);
+  }
+}
+
+/** A child of `parent` carrying `fields`, created on first use (per-request loggers). */
+export function lazyChild(parent: Logger, fields: LogFields): Logger {
+  return new LazyChild(parent, fields);
+}
+
 /** A logger that drops everything (tests, benchmarks). */
 export const silentLogger: Logger = createLogger({ level: "silent" });

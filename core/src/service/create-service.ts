@@ -5,7 +5,7 @@ import { allows, type Principal, type RouteRole } from "../auth/roles";
 import { routeRoleTable, securitySchemes } from "../auth/route-roles";
 import type { TokenVerifier } from "../auth/verifier";
 import type { AnyEventBus } from "../bus";
-import { createLogger, type Logger } from "../log";
+import { createLogger, type Logger, lazyChild } from "../log";
 import { createMetrics, type ServiceMetrics } from "../metrics";
 import type { OutboxOps } from "../outbox/types";
 import { BreakerSet } from "../resilience";
@@ -259,7 +259,7 @@ export function createService(options: ServiceOptions) {
       return {
         requestId: meta.requestId,
         correlationId: meta.correlationId,
-        log: log.child({ requestId: meta.requestId, correlationId: meta.correlationId }),
+        log: lazyChild(log, { requestId: meta.requestId, correlationId: meta.correlationId }),
       };
     })
     .derive({ as: "global" }, async ({ request, route }): Promise<{ principal: Principal | undefined }> => {
@@ -375,14 +375,15 @@ export function createService(options: ServiceOptions) {
         { route: template, method: request.method, status: String(status) },
         seconds,
       );
-      log.debug("request", {
-        requestId: meta.requestId,
-        correlationId: meta.correlationId,
-        method: request.method,
-        route: template,
-        status,
-        durationMs: Math.round(seconds * 1e4) / 10,
-      });
+      if (log.level === "debug")
+        log.debug("request", {
+          requestId: meta.requestId,
+          correlationId: meta.correlationId,
+          method: request.method,
+          route: template,
+          status,
+          durationMs: Math.round(seconds * 1e4) / 10,
+        });
     })
     .get("/health/live", () => ({ status: "live" as const }), {
       response: t.Object({ status: t.Literal("live") }),

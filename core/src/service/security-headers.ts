@@ -34,8 +34,28 @@ export const SECURITY_HEADERS: Readonly<Record<string, string>> = Object.freeze(
   "x-xss-protection": "0",
 });
 
-/** The security headers for a response to `path`: docs pages get {@link DOCS_CSP}, the rest `csp`. */
-export function securityHeaders(path: string, csp: string = API_CSP): Record<string, string> {
-  const docs = path === "/docs" || path.startsWith("/docs/") || path.endsWith("/docs");
-  return { ...SECURITY_HEADERS, "content-security-policy": docs ? DOCS_CSP : csp };
+const byCsp = new Map<
+  string,
+  { page: Readonly<Record<string, string>>; docs: Readonly<Record<string, string>> }
+>();
+const docsHeaders: Readonly<Record<string, string>> = Object.freeze({
+  ...SECURITY_HEADERS,
+  "content-security-policy": DOCS_CSP,
+});
+
+/**
+ * The security headers for a response to `path`: docs pages get {@link DOCS_CSP}, the rest `csp`.
+ * The result is frozen and shared (built once per `csp`): copy it, never change it.
+ */
+export function securityHeaders(path: string, csp: string = API_CSP): Readonly<Record<string, string>> {
+  if (path === "/docs" || path.startsWith("/docs/") || path.endsWith("/docs")) return docsHeaders;
+  let sets = byCsp.get(csp);
+  if (!sets) {
+    sets = {
+      page: Object.freeze({ ...SECURITY_HEADERS, "content-security-policy": csp }),
+      docs: docsHeaders,
+    };
+    byCsp.set(csp, sets);
+  }
+  return sets.page;
 }
