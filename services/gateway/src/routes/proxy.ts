@@ -22,12 +22,14 @@ export function proxyRoutes({ client }: ProxyOptions) {
     request,
     params,
     server,
+    set,
     requestId,
     correlationId,
   }: {
     request: Request;
     params: { service: string };
     server: { requestIP(r: Request): { address: string } | null } | null;
+    set: { headers: Record<string, string | number | string[]> };
     requestId: string;
     correlationId: string;
   }) => {
@@ -55,9 +57,16 @@ export function proxyRoutes({ client }: ProxyOptions) {
       redirect: "manual",
       signal: request.signal,
     });
-    // `fetch` responses are mutable: fix the headers in place and hand the response on (Elysia merges
-    // the kit's headers into it) rather than copying both.
-    downstreamHeaders(upstream.headers);
+    // `fetch` responses are mutable: fix the headers in place and add the edge's own (security, ids,
+    // rate limit, CORS) where the upstream set none, as Elysia would. With `set.headers` then empty,
+    // Elysia hands the response on as it is instead of copying headers and response once more.
+    const out = downstreamHeaders(upstream.headers);
+    for (const name in set.headers) {
+      const value = set.headers[name]!;
+      if (name === "set-cookie") for (const c of [value].flat()) out.append(name, String(c));
+      else if (!out.has(name)) out.set(name, String(value));
+    }
+    set.headers = {};
     return upstream;
   };
 
