@@ -163,7 +163,7 @@ suiteDescribe("the suite on real Postgres and Redis", () => {
     // The gateway's watched view drops it; its only instance drained, scoring is unavailable.
     const refused = await waitFor(async () => {
       const res = await route();
-      return res.status === 503 && res;
+      return res.status === 503 ? res : undefined;
     });
     expect((await json(refused)).detail).toContain("scoring");
     expect((await post("enable")).status).toBe(200);

@@ -1,9 +1,9 @@
 import type { Static, TSchema } from "@sinclair/typebox";
 import { TypeCompiler } from "@sinclair/typebox/compiler";
 import { Value } from "@sinclair/typebox/value";
+import { readSse } from "../http/sse";
 import { fileReleaseCache, noReleaseCache } from "./client-cache";
 import { type AppliedReport, RELEASE_EVENT, type Release } from "./release";
-import { readSse } from "./sse";
 
 /**
  * One release as an instance runs it: frozen, validated against the instance's own schema (with its

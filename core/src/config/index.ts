@@ -1,3 +1,4 @@
+export { readSse, type SseMessage } from "../http/sse";
 export {
   type ConfigClient,
   type ConfigClientEvent,
@@ -26,4 +27,3 @@ export {
   type Release,
   ReleaseSchema,
 } from "./release";
-export { readSse, type SseMessage } from "./sse";

@@ -20,3 +20,4 @@ export {
   type RequestContext,
   requestContext,
 } from "./propagation";
+export { readSse, type SseMessage } from "./sse";

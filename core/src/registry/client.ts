@@ -108,6 +108,10 @@ export function createRegistryClient(options: RegistryClientOptions) {
       if (res.status !== 404) await expectOk(res, `deregistering ${id}`);
     },
     list,
+    /** True while the watch stream is open and has delivered a snapshot. */
+    get watching(): boolean {
+      return watcher?.connected ?? false;
+    },
     /**
      * Keeps the discovery view current from the registry's watch stream instead of polling; while
      * the stream is down the view falls back to polling and, failing that, to the last good view.

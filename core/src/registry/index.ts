@@ -1,7 +1,6 @@
 export { createRegistryClient, type RegistryClient, type RegistryClientOptions } from "./client";
 export { RegistryUnavailableError } from "./errors";
 export { type RegistrationEvent, type RegistrationOptions, registration } from "./registration";
-export { readSse, type SseEvent } from "./sse";
 export type {
   CheckView,
   Discovery,

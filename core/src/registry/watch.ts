@@ -1,4 +1,4 @@
-import { readSse } from "./sse";
+import { readSse } from "../http/sse";
 import type { InstanceRecord } from "./types";
 
 export interface FleetSnapshot {
@@ -43,12 +43,12 @@ export function watchFleet(options: WatchOptions) {
           headers: { accept: "text/event-stream" },
         });
         if (!res.ok || !res.body) throw new Error(`registry answered ${res.status} to /watch`);
-        await readSse(res.body, (e) => {
-          if (e.event !== "snapshot") return;
+        for await (const e of readSse(res.body)) {
+          if (e.event !== "snapshot" || !e.data) continue;
           connected = true;
           delay = first;
           options.onSnapshot(JSON.parse(e.data) as FleetSnapshot);
-        });
+        }
         throw new Error("the watch stream ended");
       } catch (e) {
         connected = false;

@@ -163,6 +163,7 @@ describe.skipIf(Boolean(skip))(`registry with real instances${skip ? ` (skipped:
   test("a watching client keeps its view through a registry restart and sees changes after it", async () => {
     const client = createRegistryClient({ url: registryUrl, token: testServiceToken });
     const stop = client.watch();
+    await waitFor(() => client.watching, { what: "the watch stream to connect (with its service token)" });
     await waitFor(async () => (await client.resolve("trading")).length === 1);
     await registry.stop("restart");
     // The registry is down: the client still answers from its last view.
