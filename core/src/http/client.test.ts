@@ -150,3 +150,20 @@ test("sends the client's credentials when the request carries none, and never re
   upstream.stop(true);
   expect(seen).toEqual(["Bearer service-token", "Bearer user-token"]);
 });
+
+test("a caller's Headers is sent as it is, or copied before anything is added: never changed", async () => {
+  const { f, calls } = fakeFetch(() => new Response("ok"));
+  const client = createHttpClient({ discovery, fetch: f });
+  const own = new Headers({ "x-request-id": "r-1" });
+  await client.request("trading", "/x", { headers: own });
+  expect(calls[0]!.init.headers).toBe(own);
+  await requestContext.run({ headers: new Headers({ traceparent: "00-abc-def-01" }) }, () =>
+    client.request("trading", "/x", { headers: own }),
+  );
+  expect(calls[1]!.init.headers).not.toBe(own);
+  expect(new Headers(calls[1]!.init.headers).get("traceparent")).toBe("00-abc-def-01");
+  const signed = createHttpClient({ discovery, fetch: f, credentials: async () => "Bearer svc" });
+  await signed.request("trading", "/x", { headers: own });
+  expect(new Headers(calls[2]!.init.headers).get("authorization")).toBe("Bearer svc");
+  expect([...own]).toEqual([["x-request-id", "r-1"]]);
+});

@@ -22,7 +22,7 @@ import {
   UpstreamStatusError,
   UpstreamUnavailableError,
 } from "./errors";
-import { isRetrySafe, propagate, type RequestContext, requestContext } from "./propagation";
+import { isRetrySafe, propagate, propagates, type RequestContext, requestContext } from "./propagation";
 
 /** Policies for one upstream; `false` leaves a policy out. */
 export interface UpstreamPolicies {
@@ -133,9 +133,16 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
     const { context, signal: callerSignal, ...rest } = init;
     const u = upstream(service);
     const method = (init.method ?? "GET").toUpperCase();
-    const headers = new Headers(init.headers);
-    propagate(headers, (context ?? requestContext.getStore())?.headers);
     const credentials = options.credentials;
+    const from = (context ?? requestContext.getStore())?.headers;
+    // A caller's `Headers` is used as it is unless something must be added (then it is copied, never changed).
+    let headers = init.headers instanceof Headers ? init.headers : new Headers(init.headers);
+    if (
+      headers === init.headers &&
+      ((credentials && !headers.has("authorization")) || (from && propagates(headers, from)))
+    )
+      headers = new Headers(headers);
+    propagate(headers, from);
     const authorized =
       !credentials || headers.has("authorization")
         ? Promise.resolve()

@@ -26,6 +26,12 @@ export function propagate(to: Headers, from: Headers | undefined): void {
   }
 }
 
+/** Whether {@link propagate} would add anything to `to`. */
+export function propagates(to: Headers, from: Headers): boolean {
+  for (const name of PROPAGATED_HEADERS) if (!to.has(name) && from.has(name)) return true;
+  return false;
+}
+
 const IDEMPOTENT = new Set(["GET", "HEAD", "OPTIONS", "TRACE", "PUT", "DELETE"]);
 
 /** Safe to send twice: an idempotent method, or any method carrying an `Idempotency-Key`. */
