@@ -5,6 +5,7 @@ import { allows, type Principal, type RouteRole } from "../auth/roles";
 import { routeRoleTable, securitySchemes } from "../auth/route-roles";
 import type { TokenVerifier } from "../auth/verifier";
 import type { AnyEventBus } from "../bus";
+import type { Inbox } from "../inbox";
 import { createLogger, type Logger, lazyChild } from "../log";
 import { createMetrics, type ServiceMetrics } from "../metrics";
 import type { OutboxOps } from "../outbox/types";
@@ -82,7 +83,7 @@ export interface ServiceOptions {
   /** The service's circuit breakers, served at `/ops/breakers` and exported as metrics. Defaults to an empty set. */
   breakers?: BreakerSet;
   /** The service's event bus and its consumers (queues), served at `/ops/bus`. Without it there is no `/ops/bus`. */
-  bus?: { bus: AnyEventBus; consumers?: readonly string[] };
+  bus?: { bus: AnyEventBus; consumers?: readonly string[]; inbox?: Pick<Inbox, "replay" | "retentionMs"> };
   /** The service's outbox relay, served at `/ops/outbox` with the outbox metrics. Without it, no `/ops/outbox`. */
   outbox?: OutboxOps;
   /**
@@ -428,6 +429,7 @@ export function createService(options: ServiceOptions) {
         ? busOpsRoutes({
             bus: options.bus.bus,
             consumers: options.bus.consumers ?? [options.name],
+            inbox: options.bus.inbox,
             registry: metrics.registry,
           })
         : new Elysia({ name: "kit:no-bus" }),

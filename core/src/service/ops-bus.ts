@@ -1,6 +1,7 @@
 import { Elysia, t } from "elysia";
 import { Counter, Gauge, Histogram, type Registry } from "prom-client";
 import { type AnyEventBus, UnknownConsumerError } from "../bus";
+import { type Inbox, ReplayOutsideRetentionError } from "../inbox";
 import { HttpError } from "./problem";
 import { ProblemSchema } from "./problem-schema";
 
@@ -11,6 +12,11 @@ export interface BusOpsOptions {
   registry: Registry;
   /** Replays at most this many messages per minute per consumer. Defaults to 1,000. */
   replayPerMinute?: number;
+  /**
+   * The service's inbox: replays go through it, so events older than its retention are refused
+   * (409) unless the operator forces them.
+   */
+  inbox?: Pick<Inbox, "replay" | "retentionMs">;
   now?: () => number;
 }
 
@@ -178,7 +184,13 @@ export function busOpsRoutes(options: BusOpsOptions) {
             },
           );
         }
-        const result = await bus.dlq.replay(consumer, body.ids ? { ids: body.ids } : undefined);
+        const selection = { ...(body.ids ? { ids: body.ids } : {}), force: body.force ?? false };
+        const result = await (options.inbox
+          ? options.inbox.replay(bus.dlq, consumer, selection).catch((e) => {
+              if (!(e instanceof ReplayOutsideRetentionError)) throw e;
+              throw new HttpError(409, e.code, `${e.message}; the ids: ${e.ids.slice(0, 20).join(", ")}`);
+            })
+          : bus.dlq.replay(consumer, body.ids ? { ids: body.ids } : undefined));
         replayed.set(consumer, {
           windowStart: fresh ? now() : window.windowStart,
           count: used + result.replayed,
@@ -191,10 +203,12 @@ export function busOpsRoutes(options: BusOpsOptions) {
           ids: t.Optional(
             t.Array(t.String({ minLength: 1, maxLength: 200 }), { minItems: 1, maxItems: 1000 }),
           ),
+          force: t.Optional(t.Boolean({ description: "Replay even events older than the inbox retention" })),
         }),
         response: {
           200: t.Object({ consumer: t.String(), replayed: t.Integer() }),
           404: ProblemSchema,
+          409: ProblemSchema,
           429: ProblemSchema,
         },
         detail: {

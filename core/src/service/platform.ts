@@ -2,6 +2,7 @@ import type { TObject } from "@sinclair/typebox";
 import type { UserTokenOptions } from "../auth/verifier";
 import { createTokenVerifier } from "../auth/verifier";
 import type { AnyEventBus } from "../bus";
+import { createInbox } from "../inbox";
 import type { Logger } from "../log";
 import { createOutbox, createOutboxRelay, type OutboxDatabase } from "../outbox";
 import { type RegistryClient, registration } from "../registry";
@@ -83,6 +84,11 @@ export function createPlatformService(
         })
       : undefined;
   const relay = outbox && deps.bus ? createOutboxRelay({ outbox, bus: deps.bus }) : undefined;
+  // Consumers run their handlers through the inbox (`service.inbox.handler(…)`) for exactly-once
+  // effects; DLQ replays go through it too, so events past its retention need `force`.
+  const inbox = deps.database
+    ? createInbox({ database: deps.database, schema: meta.name.replaceAll("-", "_") })
+    : undefined;
   const service = createService({
     ...meta,
     port: deps.port,
@@ -93,7 +99,7 @@ export function createPlatformService(
     checks: deps.checks,
     shutdownTimeoutMs: deps.shutdownTimeoutMs,
     attachments: deps.attachments,
-    bus: deps.bus && { bus: deps.bus },
+    bus: deps.bus && { bus: deps.bus, inbox },
     outbox: relay,
     auth: deps.auth && {
       verifier: createTokenVerifier({ users: deps.auth, serviceSecret: deps.serviceToken }),
@@ -141,5 +147,5 @@ export function createPlatformService(
           : service.log.info(`registry: ${e.type}`),
     }),
   );
-  return Object.assign(service, { config, outbox });
+  return Object.assign(service, { config, outbox, inbox });
 }

@@ -1,0 +1,82 @@
+import { afterAll, expect, test } from "bun:test";
+import { createInProcessBus, type DeadLetterOperations, defineEvents, Type } from "../bus";
+import { ReplayOutsideRetentionError } from "../inbox";
+import { silentLogger } from "../log";
+import { json } from "../testing/http";
+import { waitFor } from "../testing/wait-for";
+import { createService } from "./create-service";
+
+const events = defineEvents({ "order.placed": Type.Object({ orderId: Type.String() }) });
+const bus = createInProcessBus({ catalog: events, source: "/services/dashboard", retry: { delaysMs: [] } });
+let refuseOld = true;
+// The real inbox reads event ages from Postgres (see inbox.test.ts); here only its verdict matters.
+const inbox = {
+  retentionMs: 60_000,
+  async replay(
+    dlq: DeadLetterOperations,
+    consumer: string,
+    options?: { ids?: readonly string[]; force?: boolean },
+  ) {
+    if (refuseOld && !options?.force) throw new ReplayOutsideRetentionError(consumer, ["e-1"], 60_000);
+    return dlq.replay(consumer, options?.ids ? { ids: options.ids } : undefined);
+  },
+};
+const service = createService({
+  name: "dashboard",
+  version: "1",
+  port: 0,
+  infra: "embedded",
+  logger: silentLogger,
+  bus: { bus, inbox },
+});
+const call = (method: string, path: string, body?: unknown) =>
+  service.app.handle(
+    new Request(`http://localhost${path}`, {
+      method,
+      headers: { "content-type": "application/json" },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    }),
+  );
+afterAll(() => bus.close());
+
+test("shows the service's queue, browses its dead letters, refuses a replay past the inbox retention unless forced, and purges", async () => {
+  let failing = true;
+  let handled = 0;
+  await bus.subscribe({ consumer: "dashboard", patterns: ["order.*"] }, () => {
+    if (failing) throw new Error("projection broken");
+    handled++;
+  });
+  for (const orderId of ["a", "b"])
+    await bus.publish({ type: "order.placed", subject: orderId, data: { orderId } });
+  const queues = await waitFor(async () => {
+    const view = await json(call("GET", "/ops/bus"));
+    return view.queues[0]?.dlqDepth === 2 && view;
+  });
+  expect(queues).toMatchObject({
+    kind: "in-process",
+    queues: [{ consumer: "dashboard", depth: 0, dlqDepth: 2 }],
+  });
+
+  const { messages } = await json(call("GET", "/ops/bus/dlq"));
+  expect(messages).toHaveLength(2);
+  expect(messages[0]).toMatchObject({
+    consumer: "dashboard",
+    reason: expect.stringContaining("projection broken"),
+  });
+  expect(messages[0].attempts[0].error).toContain("projection broken");
+
+  failing = false;
+  const refused = await call("POST", "/ops/bus/dlq/replay", {});
+  expect(refused.status).toBe(409);
+  expect((await json(refused)).code).toBe("REPLAY_OUTSIDE_RETENTION");
+  const forced = await json(call("POST", "/ops/bus/dlq/replay", { ids: [messages[0].id], force: true }));
+  expect(forced).toEqual({ consumer: "dashboard", replayed: 1 });
+  await waitFor(() => handled === 1);
+
+  expect(await json(call("POST", "/ops/bus/dlq/purge", {}))).toEqual({ consumer: "dashboard", purged: 1 });
+  expect((await json(call("GET", "/ops/bus"))).queues[0].dlqDepth).toBe(0);
+  expect((await call("GET", "/ops/bus/dlq?consumer=nobody")).status).toBe(404);
+  const metrics = await (await call("GET", "/metrics")).text();
+  expect(metrics).toContain('diana_bus_dlq_depth{consumer="dashboard",service="dashboard"} 0');
+  refuseOld = false;
+});
