@@ -11,6 +11,8 @@ import { createMetrics, type ServiceMetrics } from "../metrics";
 import type { OutboxOps } from "../outbox/types";
 import { BreakerSet } from "../resilience";
 import { bindBreakerMetrics } from "../telemetry/breaker-metrics";
+import { httpServerTracing } from "../telemetry/http-server";
+import type { Tracing } from "../telemetry/tracing";
 import { allowedMethods } from "./allowed-methods";
 import { type CheckResult, checkReadiness, type ReadinessCheck } from "./health";
 import { MAX_JSON_DEPTH, parseJsonBody, rawBodyRoutes } from "./json-depth";
@@ -94,6 +96,8 @@ export interface ServiceOptions {
   auth?: ServiceAuth;
   /** `Content-Security-Policy` of every response but the docs UI. Defaults to a deny-all API policy. */
   contentSecurityPolicy?: string;
+  /** Traces every request in a server span (HTTP in). Without it, no span work at all. */
+  tracing?: Tracing;
 }
 
 /** The identity of a running instance, as `/ops/info` reports it. */
@@ -216,6 +220,7 @@ export function createService(options: ServiceOptions) {
     name: `diana:${options.name}`,
     serve: { maxRequestBodySize: bodyLimit, idleTimeout: options.idleTimeoutSeconds ?? 30 },
   })
+    .use(options.tracing ? httpServerTracing(options.tracing) : new Elysia({ name: "kit:no-tracing" }))
     .use(
       openapi({
         path: "/docs",
