@@ -145,12 +145,12 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
     propagate(headers, from);
     const authorized =
       !credentials || headers.has("authorization")
-        ? Promise.resolve()
+        ? undefined
         : credentials().then((value) => headers.set("authorization", value));
     const policy = isRetrySafe(method, headers, init.body) ? u.safe : u.unsafe;
     return policy.execute(
       async ({ signal }) => {
-        await authorized;
+        if (authorized) await authorized;
         const instances = await options.discovery.resolve(service);
         if (instances.length === 0) throw new UpstreamUnavailableError(service);
         const target = balancer.pick(service, instances);

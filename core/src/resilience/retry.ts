@@ -57,7 +57,7 @@ export class RetryPolicy implements Policy {
     const signal = budget.signal;
     const onParentAbort = () => budget.abort(parent.reason);
     const linked = parent !== neverSignal;
-    if (linked) parent.addEventListener("abort", onParentAbort, { once: true });
+    if (linked) parent.addEventListener("abort", onParentAbort);
     const timer = this.budgets.add(() => budget.abort(new TimeoutError(this.budgetMs)));
     const delays = this.backoff.start();
     try {

@@ -37,7 +37,7 @@ export class TimeoutPolicy implements Policy {
     const controller = new AbortController();
     const onParentAbort = () => controller.abort(parent.reason);
     const linked = parent !== neverSignal;
-    if (linked) parent.addEventListener("abort", onParentAbort, { once: true });
+    if (linked) parent.addEventListener("abort", onParentAbort);
     return new Promise<T>((resolve, reject) => {
       const deadline = this.deadlines.add(() => {
         const error = new TimeoutError(this.ms);
