@@ -5,6 +5,7 @@ import { connectKv } from "@diana/core/kv";
 import type { Logger } from "@diana/core/log";
 import { createRegistryClient } from "@diana/core/registry";
 import type { ServiceInfo } from "@diana/core/service";
+import { createTracing } from "@diana/core/telemetry";
 import { connect, type ServiceName } from "@diana/db";
 import { catalogue, type Entry, suiteEvents } from "./catalogue";
 
@@ -86,6 +87,7 @@ export async function launchSuite(options: LaunchOptions): Promise<RunningSuite>
       shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,
       configUrl: `http://127.0.0.1:${8020 + portOffset}`,
       dataDir: env.DIANA_DATA_DIR,
+      tracing: (service: string) => createTracing({ service, exporterUrl: env.OTEL_EXPORTER_OTLP_ENDPOINT }),
       checks: { database: () => database.ping(), kv: () => kv.ping(), bus: () => transport.ping() },
       bus: buses.get(e.meta.name),
       kv,

@@ -74,6 +74,12 @@ export const serviceEnv = Type.Object({
   DATABASE_URL: Type.Optional(UrlVar({ description: "Postgres URL; unset uses embedded PGlite." })),
   REDIS_URL: Type.Optional(UrlVar({ description: "Redis URL; unset uses the in-memory store." })),
   AMQP_URL: Type.Optional(UrlVar({ description: "RabbitMQ URL; unset uses the in-process bus." })),
+  OTEL_EXPORTER_OTLP_ENDPOINT: Type.Optional(
+    UrlVar({
+      description:
+        "OTLP/HTTP collector (e.g. http://127.0.0.1:4318); traces go to `<it>/v1/traces`. Unset, spans only carry `traceparent` on.",
+    }),
+  ),
   REGISTRY_URL: UrlVar({ default: "http://127.0.0.1:8021" }),
   CONFIG_URL: Type.Optional(
     UrlVar({

@@ -2,6 +2,7 @@ import type { ServiceEnv } from "../config";
 import { EnvError } from "../config";
 import { createLogger, type Logger } from "../log";
 import { createRegistryClient } from "../registry";
+import { createTracing } from "../telemetry/tracing";
 import type { PlatformDeps } from "./platform";
 
 /**
@@ -39,5 +40,6 @@ export function platformDeps(
     shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,
     configUrl: env.CONFIG_URL,
     dataDir: env.DIANA_DATA_DIR,
+    tracing: (service) => createTracing({ service, exporterUrl: env.OTEL_EXPORTER_OTLP_ENDPOINT }),
   };
 }

@@ -6,6 +6,8 @@ import { createInbox } from "../inbox";
 import type { Logger } from "../log";
 import { createOutbox, createOutboxRelay, type OutboxDatabase } from "../outbox";
 import { type RegistryClient, registration } from "../registry";
+import { traceBus } from "../telemetry/traced-bus";
+import type { Tracing } from "../telemetry/tracing";
 import { type Attachment, createService, type InfraMode, type ServiceOptions } from "./create-service";
 import type { ReadinessCheck } from "./health";
 import { configOpsRoutes } from "./ops-config";
@@ -47,6 +49,12 @@ export interface PlatformDeps {
   configUrl?: string;
   /** Where the config client caches the last release it applied (`<dir>/config-cache`). */
   dataDir?: string;
+  /**
+   * The service's tracer, by service name (`platformDeps()` exports to `OTEL_EXPORTER_OTLP_ENDPOINT`
+   * when set). With it requests, calls, publishes and handlers run in spans and the outbox keeps each
+   * event's business trace; without it, no span work.
+   */
+  tracing?: (service: string) => Tracing;
 }
 
 export interface ServiceMeta {
@@ -73,17 +81,22 @@ export function createPlatformService(
   } = {},
 ) {
   const { roleOf, ...rest } = overrides;
+  const tracing = deps.tracing?.(meta.name);
+  // Publishes and handlers (the relay's too) run in producer and consumer spans.
+  const bus = deps.bus && tracing ? traceBus(deps.bus, tracing) : deps.bus;
   // Every service schema carries the platform's outbox table (pg schema names use `_` for `-`).
   const outbox =
-    deps.database && deps.bus
+    deps.database && bus
       ? createOutbox({
           database: deps.database,
           schema: meta.name.replaceAll("-", "_"),
-          catalog: deps.bus.catalog,
+          catalog: bus.catalog,
           source: `/services/${meta.name}`,
+          // The enqueuing request's (or handler's) trace, which the relay's publish continues.
+          ...(tracing ? { traceparent: () => tracing.currentTraceparent() } : {}),
         })
       : undefined;
-  const relay = outbox && deps.bus ? createOutboxRelay({ outbox, bus: deps.bus }) : undefined;
+  const relay = outbox && bus ? createOutboxRelay({ outbox, bus }) : undefined;
   // Consumers run their handlers through the inbox (`service.inbox.handler(…)`) for exactly-once
   // effects; DLQ replays go through it too, so events past its retention need `force`.
   const inbox = deps.database
@@ -99,7 +112,8 @@ export function createPlatformService(
     checks: deps.checks,
     shutdownTimeoutMs: deps.shutdownTimeoutMs,
     attachments: deps.attachments,
-    bus: deps.bus && { bus: deps.bus, inbox },
+    bus: bus && { bus, inbox },
+    tracing,
     outbox: relay,
     auth: deps.auth && {
       verifier: createTokenVerifier({ users: deps.auth, serviceSecret: deps.serviceToken }),
@@ -124,6 +138,8 @@ export function createPlatformService(
         },
       })
     : undefined;
+  // Attached before the relay, config and registration, so it stops after them and flushes their spans.
+  if (tracing) service.attach({ onStop: () => tracing.shutdown() });
   if (relay) service.attach({ onReady: () => relay.start(), onStop: () => relay.stop() });
   if (config) {
     service.addCheck("config", () => config.check());
@@ -147,5 +163,5 @@ export function createPlatformService(
           : service.log.info(`registry: ${e.type}`),
     }),
   );
-  return Object.assign(service, { config, outbox, inbox });
+  return Object.assign(service, { config, outbox, inbox, bus, tracing });
 }
