@@ -2,7 +2,9 @@
  * `bun run bench gateway`: wrk through the Diana gateway (bearer token verified, GCRA rate limit charged
  * per user, breaker + retry policy of the resilient client) to a trivial upstream, against nginx
  * (`proxy_pass`, one worker, upstream keep-alive) to the same upstream, same machine, same run. Prints
- * req/s of each, the ratio, and p99 latencies. Every load run is bounded in time.
+ * req/s of each, the ratio, and p99 latencies, and the CPU time each proxy spent per request (user + system,
+ * from `process.cpuUsage` for the gateway and `/proc` for nginx's master and worker): on a shared machine
+ * req/s moves with everyone else's load, CPU per request much less. Every load run is bounded in time.
  */
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -20,7 +22,41 @@ interface Run {
   rps: number;
   p99Ms: number;
   errors: number;
+  /** CPU µs the proxy spent per request, when measured. */
+  cpuUs?: number;
+  requests: number;
 }
+
+const CLOCK_TICKS_PER_S = 100;
+
+/** CPU seconds (user + system) of a process and its children, from `/proc` (Linux); NaN elsewhere. */
+async function procCpuSeconds(pid: number): Promise<number> {
+  try {
+    const children = (await Bun.file(`/proc/${pid}/task/${pid}/children`).text()).trim().split(/\s+/);
+    let ticks = 0;
+    for (const p of [String(pid), ...children.filter(Boolean)]) {
+      const stat = await Bun.file(`/proc/${p}/stat`).text();
+      const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+      ticks += Number(fields[11]) + Number(fields[12]); // utime, stime
+    }
+    return ticks / CLOCK_TICKS_PER_S;
+  } catch {
+    return Number.NaN;
+  }
+}
+
+/** Runs wrk while measuring the CPU spent by the proxy (`cpuSeconds` read before and after). */
+async function measured(cpuSeconds: () => Promise<number>, run: () => Promise<Run>): Promise<Run> {
+  const before = await cpuSeconds();
+  const r = await run();
+  const spent = (await cpuSeconds()) - before;
+  return { ...r, cpuUs: (spent * 1e6) / r.requests };
+}
+
+const ownCpuSeconds = async () => {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1e6;
+};
 
 const toMs = (v: string, unit: string) => Number(v) * ({ us: 1e-3, ms: 1, s: 1e3 }[unit] ?? Number.NaN);
 
@@ -39,6 +75,7 @@ async function wrk(url: string, headers: Record<string, string> = {}): Promise<R
     rps: Number(/Requests\/sec:\s+([\d.]+)/.exec(raw)?.[1] ?? Number.NaN),
     p99Ms: p99 ? toMs(p99[1]!, p99[2]!) : Number.NaN,
     errors: non2xx + (socket ? socket.slice(1).reduce((n, x) => n + Number(x), 0) : 0),
+    requests: Number(/(\d+) requests in/.exec(raw)?.[1] ?? Number.NaN),
   };
 }
 
@@ -125,8 +162,11 @@ http {
       throw new Error(`gateway answered ${check.status} without rate-limit headers`);
 
     await wrk(gw, headers); // warm-up: JIT and connection pools
-    const diana = await wrk(gw, headers);
-    const peer = await wrk(ng);
+    const diana = await measured(ownCpuSeconds, () => wrk(gw, headers));
+    const peer = await measured(
+      () => procCpuSeconds(nginx.pid),
+      () => wrk(ng),
+    );
     const date = new Date().toISOString();
     const cpus = (await import("node:os")).cpus();
     console.log(
@@ -135,13 +175,14 @@ http {
     console.log(
       `  wrk -t2 -c${CONNECTIONS} -d${DURATION_S}s, trivial upstream (Bun), nginx 1 worker with upstream keep-alive`,
     );
+    const line = (r: Run) =>
+      `${r.rps.toFixed(0).padStart(8)} req/s   p99 ${r.p99Ms.toFixed(2)} ms   CPU ${r.cpuUs?.toFixed(1)} µs/req   errors ${r.errors}`;
+    console.log(`  diana gateway : ${line(diana)}`);
+    console.log(`  nginx         : ${line(peer)}`);
+    console.log(`  ratio (diana / nginx): ${(diana.rps / peer.rps).toFixed(2)}× req/s`);
     console.log(
-      `  diana gateway : ${diana.rps.toFixed(0).padStart(8)} req/s   p99 ${diana.p99Ms.toFixed(2)} ms   errors ${diana.errors}`,
+      `  CPU per request (nginx / diana): ${((peer.cpuUs ?? Number.NaN) / (diana.cpuUs ?? Number.NaN)).toFixed(2)}× (what the proxy itself costs; wrk and the upstream share the cores)`,
     );
-    console.log(
-      `  nginx         : ${peer.rps.toFixed(0).padStart(8)} req/s   p99 ${peer.p99Ms.toFixed(2)} ms   errors ${peer.errors}`,
-    );
-    console.log(`  ratio (diana / nginx): ${(diana.rps / peer.rps).toFixed(2)}×`);
   } finally {
     await gateway.stop("bench done");
     nginx.kill();
