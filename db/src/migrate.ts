@@ -36,6 +36,9 @@ const rowsOf = <T>(result: unknown): T[] => {
  * transaction-scoped advisory lock on the schema: concurrent runs, in one process or many, apply each
  * migration once, and a failed run leaves nothing behind.
  */
+/** A generated migration's own `CREATE SCHEMA IF NOT EXISTS`, skipped when the schema exists. */
+const CREATE_SCHEMA = /^\s*create schema if not exists\s+"[^"]+"\s*;?\s*$/i;
+
 export async function migrateService(db: DianaDb, service: ServiceName): Promise<void> {
   const migrations = readMigrationFiles({ migrationsFolder: migrationsFolder(service) });
   const schema = sql.identifier(pgSchemaOf(service));
@@ -43,7 +46,12 @@ export async function migrateService(db: DianaDb, service: ServiceName): Promise
   const run = () =>
     db.transaction(async (tx) => {
       await tx.execute(sql`select pg_advisory_xact_lock(${LOCK_SPACE}, hashtext(${pgSchemaOf(service)}))`);
-      await tx.execute(sql`create schema if not exists ${schema}`);
+      // Postgres checks CREATE on the database before it looks whether the schema exists, so a service
+      // role that owns only its schema (see provision.ts) must not even ask when the schema is there.
+      const exists =
+        rowsOf(await tx.execute(sql`select 1 from pg_namespace where nspname = ${pgSchemaOf(service)}`))
+          .length > 0;
+      if (!exists) await tx.execute(sql`create schema if not exists ${schema}`);
       await tx.execute(
         sql`create table if not exists ${table} (id serial primary key, hash text not null, created_at bigint)`,
       );
@@ -52,7 +60,10 @@ export async function migrateService(db: DianaDb, service: ServiceName): Promise
       );
       for (const migration of migrations) {
         if (last && Number(last.created_at) >= migration.folderMillis) continue;
-        for (const statement of migration.sql) await tx.execute(sql.raw(statement));
+        for (const statement of migration.sql) {
+          if (exists && CREATE_SCHEMA.test(statement)) continue;
+          await tx.execute(sql.raw(statement));
+        }
         await tx.execute(
           sql`insert into ${table} (hash, created_at) values (${migration.hash}, ${migration.folderMillis})`,
         );

@@ -221,21 +221,15 @@ const rolePrefix = `dt${run}_`;
     }
   });
 
-  // Known gap, pinned so it cannot go unnoticed: migrateService runs `create schema if not exists` on every
-  // run, and Postgres checks CREATE on the database before it looks whether the schema exists, so a role
-  // holding only CONNECT gets 42501 and a service started as its own role cannot migrate. When
-  // db/src/migrate.ts skips that statement for an existing schema, this test fails: turn it into "the role
-  // migrates its own schema and owns every table".
-  test("blocked: a service role cannot yet run migrate() (42501, CREATE on the database)", async () => {
+  test("a service role migrates its own schema and owns every table it creates", async () => {
     const db = await connect({ url: roleUrl("monitor"), max: 1 });
     try {
-      const error = await db.migrate("monitor").then(
-        () => undefined,
-        (e) => e,
-      );
-      expect(error).toMatchObject({ name: "DbMigrationError" });
-      expect(codeOf(error.cause)).toBe("42501");
-      expect(String(error.cause?.cause?.message)).toContain("permission denied for database");
+      await db.migrate("monitor");
+      await db.migrate("monitor");
+      const tables = await db.sql<{ tableowner: string }>`
+        select tableowner from pg_tables where schemaname = 'monitor'`;
+      expect(tables.length).toBeGreaterThan(0);
+      for (const t of tables) expect(t.tableowner).toBe(pgRoleOf("monitor", rolePrefix));
     } finally {
       await db.close();
     }
