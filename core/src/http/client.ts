@@ -14,6 +14,7 @@ import {
   timeout,
   wrap,
 } from "../resilience";
+import type { Tracing } from "../telemetry/tracing";
 import { type BalancerKind, createBalancer } from "./balancer";
 import type { Discovery } from "./discovery";
 import {
@@ -57,6 +58,11 @@ export interface HttpClientOptions {
    * `() => signer.token().then((t) => \`Bearer ${t}\`)`. A caller's own header is never replaced.
    */
   credentials?: () => Promise<string>;
+  /**
+   * Each call (its retries included) runs in a client span, child of the active span (else of the
+   * propagated `traceparent`), whose `traceparent` it sends. Without it, no span work.
+   */
+  tracing?: Pick<Tracing, "withClientSpan">;
 }
 
 /** `RequestInit` plus the incoming request whose trace and ids to propagate (else `requestContext`). */
@@ -180,11 +186,33 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
     );
   };
 
+  const tracing = options.tracing;
+  const send = !tracing
+    ? request
+    : (service: string, path: string, init: ClientRequestInit = {}): Promise<Response> => {
+        const method = (init.method ?? "GET").toUpperCase();
+        const parent = (init.context ?? requestContext.getStore())?.headers;
+        const attributes = {
+          "http.request.method": method,
+          "server.address": service,
+          "url.path": path.split("?")[0],
+        };
+        return tracing.withClientSpan(
+          method,
+          (inject) => {
+            const headers = new Headers(init.headers);
+            inject(headers);
+            return request(service, path, { ...init, headers });
+          },
+          { parent, attributes },
+        );
+      };
+
   return {
-    request,
+    request: send,
     fetch(input, init) {
       const url = typeof input === "string" ? new URL(input) : input;
-      return request(url.hostname, `${url.pathname}${url.search}`, init);
+      return send(url.hostname, `${url.pathname}${url.search}`, init);
     },
     breaker: (service) => upstreams.get(service)?.breaker,
   };

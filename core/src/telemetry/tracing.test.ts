@@ -4,6 +4,8 @@ import { Type } from "@sinclair/typebox";
 import { defineEvents } from "../bus/catalog";
 import { createInProcessBus } from "../bus/in-process";
 import type { EventEnvelope } from "../bus/types";
+import { createHttpClient } from "../http/client";
+import { staticDiscovery } from "../http/discovery";
 import { createLogger } from "../log";
 import { createService } from "../service/create-service";
 import { waitFor } from "../testing/wait-for";
@@ -107,5 +109,46 @@ describe("tracing", () => {
     expect(headers.get("traceparent")).toBe(formatTraceparent(client!.spanContext()));
     expect(client!.spanContext().traceId).toBe("0af7651916cd43dd8448eb211c80319c");
     expect(parentOf(client)).toBe("b7ad6b7169203331");
+  });
+
+  test("the resilient client's call is a client span under the server span, and sends its traceparent", async () => {
+    const exporter = new InMemorySpanExporter();
+    const tracing = createTracing({ service: "gateway", exporter });
+    const sent: (string | null)[] = [];
+    const client = createHttpClient({
+      discovery: staticDiscovery({ trading: ["http://127.0.0.1:1"] }),
+      tracing,
+      fetch: (async (_url: string, init: RequestInit) => {
+        sent.push(new Headers(init.headers).get("traceparent"));
+        return new Response("ok");
+      }) as unknown as typeof fetch,
+    });
+    const service = createService({
+      name: "gateway",
+      version: "0",
+      port: 0,
+      infra: "embedded",
+      logger,
+      tracing,
+    });
+    service.app.get("/proxy", async ({ request }) => {
+      const res = await client.fetch("http://trading/orders?limit=5", {
+        context: { headers: request.headers },
+      });
+      return res.text();
+    });
+    const res = await service.app.handle(
+      new Request("http://localhost/proxy", { headers: { traceparent: INCOMING } }),
+    );
+    expect(await res.text()).toBe("ok");
+    const spans = exporter.getFinishedSpans();
+    const server = byKind(spans, "GET /proxy");
+    const call = spans.find((s) => s.kind === 2);
+    expect(call?.attributes["server.address"]).toBe("trading");
+    expect(call?.attributes["url.path"]).toBe("/orders");
+    expect(call?.attributes["http.response.status_code"]).toBe(200);
+    expect(parentOf(call)).toBe(server!.spanContext().spanId);
+    expect(call!.spanContext().traceId).toBe("0af7651916cd43dd8448eb211c80319c");
+    expect(sent).toEqual([formatTraceparent(call!.spanContext())]);
   });
 });

@@ -94,6 +94,7 @@ export function createApp(deps: GatewayDeps) {
     breakers: service.breakers,
     defaults: deps.upstreamPolicies ?? UPSTREAM_DEFAULTS,
     fetch: deps.fetch,
+    tracing: service.tracing,
   });
   if (!deps.discovery) {
     let unwatch: (() => Promise<void>) | undefined;
