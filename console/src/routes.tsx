@@ -1,6 +1,8 @@
 import type { ReactNode } from "react";
 import { BreakersPage } from "./pages/breakers/breakers-page";
+import { ConfigPage } from "./pages/config/config-page";
 import { InstancesPage } from "./pages/instances/instances-page";
+import { MessagingPage } from "./pages/messaging/messaging-page";
 import { ServicesPage } from "./pages/services/services-page";
 
 export interface Page {
@@ -14,6 +16,8 @@ export const pages: Page[] = [
   { path: "/services", label: "Services", render: () => <ServicesPage /> },
   { path: "/instances", label: "Instances", render: () => <InstancesPage /> },
   { path: "/breakers", label: "Breakers", render: () => <BreakersPage /> },
+  { path: "/messaging", label: "Messaging", render: () => <MessagingPage /> },
+  { path: "/config", label: "Config", render: () => <ConfigPage /> },
 ];
 
 export const homePath = "/services";

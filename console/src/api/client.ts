@@ -5,7 +5,8 @@ export interface Problem {
   status?: number;
   detail?: string;
   code?: string;
-  errors?: Array<{ path?: string; message?: string }>;
+  /** Every field that failed validation (JSON Pointer and what is wrong). */
+  errors?: Array<{ pointer?: string; detail?: string }>;
 }
 
 /** A non-2xx answer. `problem` holds the problem+json body when there was one. */
@@ -14,6 +15,8 @@ export class ApiError extends Error {
   constructor(
     readonly status: number,
     readonly problem: Problem | null,
+    /** Seconds from a Retry-After header (a 429 or 503), when there was one. */
+    readonly retryAfter?: number,
   ) {
     super(problem?.detail ?? problem?.title ?? `HTTP ${status}`);
   }
@@ -32,6 +35,15 @@ async function readProblem(res: Response): Promise<Problem | null> {
   } catch {
     return null;
   }
+}
+
+function retryAfterOf(res: Response): number | undefined {
+  const value = res.headers.get("retry-after");
+  if (value === null) return undefined;
+  const seconds = Number(value);
+  if (Number.isFinite(seconds)) return seconds;
+  const at = Date.parse(value);
+  return Number.isNaN(at) ? undefined : Math.max(0, Math.ceil((at - Date.now()) / 1000));
 }
 
 /** How the client learns the access token and asks for a new one; set by the session (src/auth). */
@@ -87,7 +99,7 @@ async function request<T>(
   if (res.status === 401 && source && (source.token() !== sent || (await source.renew()))) {
     res = await send(method, path, body, signal, source.token());
   }
-  if (!res.ok) throw new ApiError(res.status, await readProblem(res));
+  if (!res.ok) throw new ApiError(res.status, await readProblem(res), retryAfterOf(res));
   if (res.status === 204 || res.headers.get("content-length") === "0") return undefined as T;
   return (await res.json()) as T;
 }

@@ -1,6 +1,18 @@
 import { queryOptions } from "@tanstack/react-query";
 import { apiGet } from "./client";
-import type { Breaker, Fleet, HistoryEntry, ServiceSummary } from "./types";
+import type {
+  Breaker,
+  BusView,
+  ConfigDiff,
+  DeadLetter,
+  Fleet,
+  HistoryEntry,
+  NamespaceInstances,
+  NamespaceSummary,
+  OutboxView,
+  Release,
+  ServiceSummary,
+} from "./types";
 
 /** How often fleet views poll the gateway. */
 export const POLL_MS = 2_000;
@@ -40,4 +52,69 @@ export const breakersQuery = (service: string) =>
       apiGet<{ breakers: Breaker[] }>(`/api/${encodeURIComponent(service)}/ops/breakers`, signal),
     select: (body) => body.breakers,
     refetchInterval: POLL_MS,
+  });
+
+const svc = (service: string) => `/api/${encodeURIComponent(service)}`;
+const ns = (name: string) => `/api/config/namespaces/${encodeURIComponent(name)}`;
+
+/** One service's queues: depth, DLQ depth and retry-stage depths per consumer. */
+export const busQuery = (service: string) =>
+  queryOptions({
+    queryKey: ["messaging", service, "bus"],
+    queryFn: ({ signal }) => apiGet<BusView>(`${svc(service)}/ops/bus`, signal),
+    refetchInterval: POLL_MS,
+  });
+
+/** One service's outbox: backlog, oldest pending age, relay lag and the newest dead rows. */
+export const outboxQuery = (service: string) =>
+  queryOptions({
+    queryKey: ["messaging", service, "outbox"],
+    queryFn: ({ signal }) => apiGet<OutboxView>(`${svc(service)}/ops/outbox`, signal),
+    refetchInterval: POLL_MS,
+  });
+
+/** The dead letters of one consumer, with reasons and attempt history (nothing is removed). */
+export const dlqQuery = (service: string, consumer: string, limit = 50) =>
+  queryOptions({
+    queryKey: ["messaging", service, "dlq", consumer, limit],
+    queryFn: ({ signal }) =>
+      apiGet<{ consumer: string; messages: DeadLetter[] }>(
+        `${svc(service)}/ops/bus/dlq?consumer=${encodeURIComponent(consumer)}&limit=${limit}`,
+        signal,
+      ),
+    select: (body) => body.messages,
+    refetchInterval: POLL_MS,
+  });
+
+/** Every config namespace with its current version. */
+export const namespacesQuery = queryOptions({
+  queryKey: ["config", "namespaces"],
+  queryFn: ({ signal }) => apiGet<{ namespaces: NamespaceSummary[] }>("/api/config/namespaces", signal),
+  select: (body) => body.namespaces,
+  refetchInterval: POLL_MS,
+});
+
+/** A namespace's releases, newest first. */
+export const releasesQuery = (name: string, limit = 20) =>
+  queryOptions({
+    queryKey: ["config", "namespaces", name, "releases", limit],
+    queryFn: ({ signal }) => apiGet<{ releases: Release[] }>(`${ns(name)}/releases?limit=${limit}`, signal),
+    select: (body) => body.releases,
+    refetchInterval: POLL_MS,
+  });
+
+/** Which instance runs which version of a namespace, and which lag. */
+export const configInstancesQuery = (name: string) =>
+  queryOptions({
+    queryKey: ["config", "namespaces", name, "instances"],
+    queryFn: ({ signal }) => apiGet<NamespaceInstances>(`${ns(name)}/instances`, signal),
+    refetchInterval: POLL_MS,
+  });
+
+/** The changes from one version to another (versions never change, so no polling). */
+export const diffQuery = (name: string, from: number, to: number) =>
+  queryOptions({
+    queryKey: ["config", "namespaces", name, "diff", from, to],
+    queryFn: ({ signal }) => apiGet<ConfigDiff>(`${ns(name)}/diff?from=${from}&to=${to}`, signal),
+    staleTime: Number.POSITIVE_INFINITY,
   });

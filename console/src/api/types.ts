@@ -107,3 +107,107 @@ export interface Breaker {
 export interface OwnedBreaker extends Breaker {
   service: string;
 }
+
+// core/src/service/ops-bus.ts and ops-outbox.ts: a service's queues, dead letters and outbox.
+
+export interface BusQueue {
+  consumer: string;
+  depth: number;
+  dlqDepth: number;
+  retryDepths: Array<{ delayMs: number; depth: number }>;
+  stats?: { succeeded: number; failed: number; redelivered: number };
+}
+
+export interface BusView {
+  kind: "rabbitmq" | "in-process";
+  queues: BusQueue[];
+}
+
+export interface DeadLetter {
+  id: string;
+  consumer: string;
+  /** The queue a replay sends it back to. */
+  origin: string;
+  reason: string;
+  attempts: Array<{ attempt: number; at: string; error: string; code?: string }>;
+  deadAt: string;
+  event: Record<string, unknown> | null;
+  raw?: string;
+}
+
+export interface DeadOutboxRow {
+  id: string;
+  type: string;
+  aggregateId: string;
+  attempts: number;
+  lastError: string | null;
+  createdAt: string;
+}
+
+export interface OutboxView {
+  pending: number;
+  oldestPendingAgeSeconds: number;
+  dead: number;
+  relayLagMs: number | null;
+  lastPublishAt: string | null;
+  published: number;
+  failed: number;
+  unroutable: number;
+  deadRows: DeadOutboxRow[];
+}
+
+// services/config/src/contract.ts and routes: namespaces, releases, diffs and the fleet's acks.
+
+export interface NamespaceSummary {
+  name: string;
+  version: number | null;
+  schemaUpdatedAt: string;
+}
+
+export interface Release {
+  namespace: string;
+  version: number;
+  content: Record<string, unknown>;
+  hash: string;
+  author: string;
+  message: string;
+  rollbackOf: number | null;
+  createdAt: string;
+}
+
+export interface Change {
+  op: "add" | "remove" | "replace";
+  /** JSON Pointer. */
+  path: string;
+  value?: unknown;
+  from?: unknown;
+}
+
+export interface ConfigDiff {
+  from: number;
+  to: number;
+  changes: Change[];
+}
+
+export interface ReleasePreview {
+  baseVersion: number | null;
+  /** Empty when a publish would be accepted. */
+  errors: Array<{ pointer: string; detail: string }>;
+  changes: Change[];
+}
+
+export interface InstanceAck {
+  instanceId: string;
+  version: number;
+  status: "applied" | "rejected";
+  reason: string | null;
+  runningVersion: number | null;
+  at: string;
+  lagging: boolean;
+}
+
+export interface NamespaceInstances {
+  namespace: string;
+  current: number | null;
+  instances: InstanceAck[];
+}

@@ -1,0 +1,6 @@
+import { useQuery } from "@tanstack/react-query";
+import { namespacesQuery } from "../api/queries";
+
+export function useNamespaces() {
+  return useQuery(namespacesQuery);
+}

@@ -1,0 +1,68 @@
+// Named to run after services.spec.ts (Playwright runs files in name order, one at a time): this spec
+// starts kucoin through the fixture too, and services.spec.ts counts kucoin's instances in the registry,
+// where a kucoin stopped here would stay listed as "left".
+import { keepScreenshot, openPage, signIn } from "../support/console";
+import { expect, test } from "../support/fixtures";
+import { ALL_SERVICES, readRunState } from "../support/run-env";
+
+/** The one service the spec runs outside the suite (see fixtures.ts). */
+const STANDALONE_WITHOUT_OUTBOX = "kucoin";
+
+const skipReason = readRunState().skipReason;
+test.skip(Boolean(skipReason), skipReason);
+
+test("the Messaging page lists all eleven services with an empty outbox backlog", async ({
+  page,
+  kucoin: _kucoin,
+}, testInfo) => {
+  await signIn(page);
+  await openPage(page, "Messaging");
+
+  await expect(page.getByTestId(/^messaging-/)).toHaveCount(ALL_SERVICES.length);
+  for (const name of ALL_SERVICES) {
+    const panel = page.getByTestId(`messaging-${name}`);
+    if (name === STANDALONE_WITHOUT_OUTBOX) {
+      // Run on its own (the fixture), kucoin's main.ts gives the kit no database, so it has no outbox.
+      await expect(panel.getByTestId("no-outbox"), name).toBeVisible();
+      testInfo.annotations.push({
+        type: "known gap",
+        description: "standalone services/*/src/main.ts pass no `database` to the kit: no /ops/outbox",
+      });
+    } else await expect(panel.getByTestId("outbox-backlog"), name).toHaveText("0");
+    // Every service shows its queues, or says it consumes nothing yet.
+    await expect(panel.getByRole("table").or(panel.getByTestId("no-consumers")).first(), name).toBeVisible();
+  }
+  await expect(page.getByRole("alert")).toHaveCount(0);
+  await keepScreenshot(page, testInfo, "messaging");
+});
+
+test("an operator publishes a trading release and sees trading's instance run it", async ({
+  page,
+}, testInfo) => {
+  await signIn(page);
+  await openPage(page, "Config");
+
+  await page.getByTestId("namespace-trading").click();
+  const panel = page.getByTestId("namespace-panel-trading");
+  await expect(panel.getByRole("heading", { name: "Publish a release" })).toBeVisible();
+
+  await panel.getByLabel("Content (JSON object)").fill('{ "policies": { "upstreams": {} } }');
+  await panel.getByLabel("Message (why)").fill("e2e: empty upstream policies");
+  await panel.getByRole("button", { name: "Preview" }).click();
+  await expect(panel.getByTestId("publish-preview")).toBeVisible();
+  await expect(panel.getByRole("list", { name: "Errors" })).toHaveCount(0);
+  await keepScreenshot(page, testInfo, "config-preview");
+
+  await panel.getByRole("button", { name: "Publish", exact: true }).click();
+  const published = panel.getByTestId("published");
+  await expect(published).toHaveText(/^Published v\d+\.$/);
+  const version = Number((await published.textContent())?.match(/v(\d+)/)?.[1]);
+  await expect(panel.getByTestId("current-version")).toContainText(`v${version} by`);
+
+  // trading's instance applies the release and reports it: it runs the new version and does not lag.
+  const instances = panel.getByTestId(/^config-instance-/);
+  await expect(instances).toHaveCount(1);
+  await expect(instances.getByTestId("running-version")).toHaveText(`v${version}`, { timeout: 15_000 });
+  await expect(instances.getByTestId("lag-state")).toHaveText("up to date");
+  await keepScreenshot(page, testInfo, "config-published");
+});
