@@ -4,6 +4,12 @@ export interface PolicyContext {
   signal: AbortSignal;
   /** 1 for the first try; the retry policy increments it. */
   attempt: number;
+  /**
+   * The controller of `signal` when it belongs to this attempt alone (the retry policy makes one per
+   * attempt): an inner timeout aborts it rather than making and linking a controller of its own. Its
+   * owner replaces it before going on. Policies that pass a new signal down never pass this on.
+   */
+  controller?: AbortController;
 }
 
 /** One resilience strategy. Every policy, and every `wrap()` of policies, is a `Policy`. */

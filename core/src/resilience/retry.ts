@@ -52,19 +52,28 @@ export class RetryPolicy implements Policy {
     const parent = toContext(ctx).signal;
     parent.throwIfAborted();
     const deadline = this.clock.now() + this.budgetMs;
-    // One controller carries both the caller's abort and the budget (cheaper than AbortSignal.any).
-    const budget = new AbortController();
-    const signal = budget.signal;
+    // One controller per attempt carries the caller's abort and the budget (cheaper than
+    // AbortSignal.any); it is handed down so an inner timeout can abort it instead of linking its own.
+    let budget = new AbortController();
+    let expired: TimeoutError | undefined;
     const onParentAbort = () => budget.abort(parent.reason);
     const linked = parent !== neverSignal;
     if (linked) parent.addEventListener("abort", onParentAbort);
-    const timer = this.budgets.add(() => budget.abort(new TimeoutError(this.budgetMs)));
+    const timer = this.budgets.add(() => {
+      expired = new TimeoutError(this.budgetMs);
+      budget.abort(expired);
+    });
+    /** A fresh controller when an inner policy (a timeout) aborted the last attempt's. */
+    const renew = () => {
+      if (budget.signal.aborted && !expired && !parent.aborted) budget = new AbortController();
+    };
     const delays = this.backoff.start();
     try {
       for (let attempt = 1; ; attempt++) {
-        signal.throwIfAborted();
+        renew();
+        budget.signal.throwIfAborted();
         try {
-          return await fn({ signal, attempt });
+          return await fn({ signal: budget.signal, attempt, controller: budget });
         } catch (error) {
           if (parent.aborted || !this.shouldRetry(error)) throw error;
           let delayMs = delays.next();
@@ -82,7 +91,8 @@ export class RetryPolicy implements Policy {
             throw giveUp;
           }
           this.retried.emit({ attempt, delayMs, error });
-          await sleep(this.clock, delayMs, signal);
+          renew();
+          await sleep(this.clock, delayMs, budget.signal);
         }
       }
     } finally {

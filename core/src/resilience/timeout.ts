@@ -34,9 +34,12 @@ export class TimeoutPolicy implements Policy {
     const outer = toContext(ctx);
     const parent = outer.signal;
     if (parent.aborted) return Promise.reject(parent.reason);
-    const controller = new AbortController();
+    // An attempt's own controller (from the retry policy) is aborted directly: no second controller
+    // linked to it. Either way a timeout shows as a `TimeoutError` reason on the signal.
+    const given = outer.controller;
+    const controller = given ?? new AbortController();
     const onParentAbort = () => controller.abort(parent.reason);
-    const linked = parent !== neverSignal;
+    const linked = given === undefined && parent !== neverSignal;
     if (linked) parent.addEventListener("abort", onParentAbort);
     return new Promise<T>((resolve, reject) => {
       const deadline = this.deadlines.add(() => {
