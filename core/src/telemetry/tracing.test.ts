@@ -3,6 +3,8 @@ import { InMemorySpanExporter, type ReadableSpan } from "@opentelemetry/sdk-trac
 import { Type } from "@sinclair/typebox";
 import { defineEvents } from "../bus/catalog";
 import { createInProcessBus } from "../bus/in-process";
+import { createRabbitMqBus } from "../bus/rabbitmq";
+import { testVhost } from "../bus/rabbitmq-test-vhost";
 import type { EventEnvelope } from "../bus/types";
 import { createHttpClient } from "../http/client";
 import { staticDiscovery } from "../http/discovery";
@@ -15,6 +17,19 @@ import { createTracing, formatTraceparent, parseTraceparent } from "./tracing";
 const catalog = defineEvents({ "order.placed": Type.Object({ orderId: Type.String() }) });
 const logger = createLogger({ level: "error", write: () => {} });
 const INCOMING = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01";
+const mq = await testVhost();
+const adapters = [
+  {
+    name: "in-process",
+    skip: undefined,
+    create: () => createInProcessBus({ catalog, source: "/services/trading" }),
+  },
+  {
+    name: "rabbitmq",
+    skip: mq.reason,
+    create: () => createRabbitMqBus({ catalog, source: "/services/trading", connection: mq.url }),
+  },
+];
 
 const byKind = (spans: ReadableSpan[], name: string) => spans.find((s) => s.name === name);
 const parentOf = (span: ReadableSpan | undefined) => span?.parentSpanContext?.spanId;
@@ -29,60 +44,66 @@ describe("tracing", () => {
     expect(parseTraceparent(undefined)).toBeUndefined();
   });
 
-  test("HTTP in → publish → consume share one trace through the envelope's traceparent", async () => {
-    const exporter = new InMemorySpanExporter();
-    const tracing = createTracing({ service: "trading", exporter });
-    const bus = traceBus(createInProcessBus({ catalog, source: "/services/trading" }), tracing);
-    const consumed: EventEnvelope[] = [];
-    const seenInHandler: (string | undefined)[] = [];
-    await bus.subscribe({ consumer: "dashboard", patterns: ["order.*"] }, (event) => {
-      consumed.push(event);
-      seenInHandler.push(tracing.currentTraceparent());
-    });
-    const service = createService({
-      name: "trading",
-      version: "0",
-      port: 0,
-      infra: "embedded",
-      logger,
-      tracing,
-    });
-    service.app.post("/orders/:id", async ({ params }) => {
-      const event = await bus.publish({
-        type: "order.placed",
-        subject: params.id,
-        data: { orderId: params.id },
-      });
-      return { id: event.id };
-    });
+  for (const adapter of adapters) {
+    (adapter.skip ? test.skip : test)(
+      `HTTP in → publish → consume share one trace through the envelope's traceparent (${adapter.name}${adapter.skip ? `, skipped: ${adapter.skip}` : ""})`,
+      async () => {
+        const exporter = new InMemorySpanExporter();
+        const tracing = createTracing({ service: "trading", exporter });
+        const bus = traceBus(adapter.create(), tracing);
+        const consumed: EventEnvelope[] = [];
+        const seenInHandler: (string | undefined)[] = [];
+        await bus.subscribe({ consumer: "dashboard", patterns: ["order.*"] }, (event) => {
+          consumed.push(event);
+          seenInHandler.push(tracing.currentTraceparent());
+        });
+        const service = createService({
+          name: "trading",
+          version: "0",
+          port: 0,
+          infra: "embedded",
+          logger,
+          tracing,
+        });
+        service.app.post("/orders/:id", async ({ params }) => {
+          const event = await bus.publish({
+            type: "order.placed",
+            subject: params.id,
+            data: { orderId: params.id },
+          });
+          return { id: event.id };
+        });
 
-    const res = await service.app.handle(
-      new Request("http://localhost/orders/o1", { method: "POST", headers: { traceparent: INCOMING } }),
+        const res = await service.app.handle(
+          new Request("http://localhost/orders/o1", { method: "POST", headers: { traceparent: INCOMING } }),
+        );
+        expect(res.status).toBe(200);
+        await waitFor(() => consumed.length === 1 && exporter.getFinishedSpans().length >= 3);
+
+        const spans = exporter.getFinishedSpans();
+        const server = byKind(spans, "POST /orders/:id");
+        const publish = byKind(spans, "publish order.placed");
+        const consume = byKind(spans, "process order.placed");
+        expect(server && publish && consume).toBeTruthy();
+        // The server span continues the caller's trace.
+        expect(server!.spanContext().traceId).toBe("0af7651916cd43dd8448eb211c80319c");
+        expect(parentOf(server)).toBe("b7ad6b7169203331");
+        expect(server!.attributes["http.response.status_code"]).toBe(200);
+        expect(server!.attributes["http.route"]).toBe("/orders/:id");
+    expect(server!.attributes["url.path"]).toBe("/orders/o1");
+        // publish is a child of the server span, consume a child of publish, all in one trace.
+        expect(publish!.spanContext().traceId).toBe(server!.spanContext().traceId);
+        expect(parentOf(publish)).toBe(server!.spanContext().spanId);
+        expect(consume!.spanContext().traceId).toBe(server!.spanContext().traceId);
+        expect(parentOf(consume)).toBe(publish!.spanContext().spanId);
+        expect(consumed[0]!.traceparent).toBe(formatTraceparent(publish!.spanContext()));
+        // The handler runs inside the consumer span.
+        expect(seenInHandler[0]).toBe(formatTraceparent(consume!.spanContext()));
+        await bus.close();
+        await tracing.shutdown();
+      },
     );
-    expect(res.status).toBe(200);
-    await waitFor(() => consumed.length === 1 && exporter.getFinishedSpans().length >= 3);
-
-    const spans = exporter.getFinishedSpans();
-    const server = byKind(spans, "POST /orders/:id");
-    const publish = byKind(spans, "publish order.placed");
-    const consume = byKind(spans, "process order.placed");
-    expect(server && publish && consume).toBeTruthy();
-    // The server span continues the caller's trace.
-    expect(server!.spanContext().traceId).toBe("0af7651916cd43dd8448eb211c80319c");
-    expect(parentOf(server)).toBe("b7ad6b7169203331");
-    expect(server!.attributes["http.response.status_code"]).toBe(200);
-    expect(server!.attributes["http.route"]).toBe("/orders/:id");
-    // publish is a child of the server span, consume a child of publish, all in one trace.
-    expect(publish!.spanContext().traceId).toBe(server!.spanContext().traceId);
-    expect(parentOf(publish)).toBe(server!.spanContext().spanId);
-    expect(consume!.spanContext().traceId).toBe(server!.spanContext().traceId);
-    expect(parentOf(consume)).toBe(publish!.spanContext().spanId);
-    expect(consumed[0]!.traceparent).toBe(formatTraceparent(publish!.spanContext()));
-    // The handler runs inside the consumer span.
-    expect(seenInHandler[0]).toBe(formatTraceparent(consume!.spanContext()));
-    await bus.close();
-    await tracing.shutdown();
-  });
+  }
 
   test("a request without traceparent starts a trace; a failing handler marks the span", async () => {
     const exporter = new InMemorySpanExporter();

@@ -122,6 +122,14 @@ const remoteContext = (traceparent: string | null | undefined): Context | undefi
   return sc ? trace.setSpanContext(ROOT_CONTEXT, sc) : undefined;
 };
 
+/** The path of an absolute URL, without parsing all of it. */
+const pathOf = (url: string) => {
+  const start = url.indexOf("/", url.indexOf("//") + 2);
+  if (start < 0) return "/";
+  const end = url.indexOf("?", start);
+  return url.slice(start, end < 0 ? undefined : end);
+};
+
 const fail = (span: Span, error: unknown) => {
   span.recordException(error instanceof Error ? error : String(error));
   span.setStatus({
@@ -191,7 +199,7 @@ export function createTracing(options: TracingOptions): Tracing {
         request.method,
         {
           kind: SpanKind.SERVER,
-          attributes: { "http.request.method": request.method, "url.path": new URL(request.url).pathname },
+          attributes: { "http.request.method": request.method, "url.path": pathOf(request.url) },
         },
         parent,
       );
