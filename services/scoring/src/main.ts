@@ -10,7 +10,7 @@ runMain(async () => {
   const db = await connect({ url: env.DATABASE_URL, dataDir: env.DIANA_DATA_DIR });
   await db.migrate(meta.name);
   const bus = openServiceBus({ url: env.AMQP_URL, name: meta.name });
-  const service = createApp({ ...deps, bus: bus.bus, ...resources({ database: db, bus }) });
+  const service = createApp({ ...deps, database: db, bus: bus.bus, ...resources({ database: db, bus }) });
   await service.start();
   runUntilSignal(service, deps.logger);
 });
