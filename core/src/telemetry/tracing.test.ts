@@ -90,7 +90,7 @@ describe("tracing", () => {
         expect(parentOf(server)).toBe("b7ad6b7169203331");
         expect(server!.attributes["http.response.status_code"]).toBe(200);
         expect(server!.attributes["http.route"]).toBe("/orders/:id");
-    expect(server!.attributes["url.path"]).toBe("/orders/o1");
+        expect(server!.attributes["url.path"]).toBe("/orders/o1");
         // publish is a child of the server span, consume a child of publish, all in one trace.
         expect(publish!.spanContext().traceId).toBe(server!.spanContext().traceId);
         expect(parentOf(publish)).toBe(server!.spanContext().spanId);
