@@ -6,13 +6,12 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { SQL } from "bun";
+
+import { REDIS_URL, scratch } from "./lib/scratch";
 
 const root = join(import.meta.dir, "..");
 const runs = Number(Bun.argv[2] ?? 3);
 const token = `${crypto.randomUUID()}${crypto.randomUUID()}`.replaceAll("-", "");
-const ADMIN = process.env.TEST_DATABASE_ADMIN_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
-const REDIS_URL = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
 
 const rssMb = async (pid: number) => {
   const status = await Bun.file(`/proc/${pid}/status`).text();
@@ -109,12 +108,9 @@ const fmt = (xs: number[], unit: string, digits = 0) =>
 
 export async function main() {
   const dataDir = await mkdtemp(join(tmpdir(), "diana-bench-"));
-  const dbName = `diana_bench_${crypto.randomUUID().slice(0, 8)}`;
-  const admin = new SQL(ADMIN, { max: 1 });
-  await admin.unsafe(`create database ${dbName}`);
-  const dbUrl = new URL(ADMIN);
-  dbUrl.pathname = `/${dbName}`;
-  const prefix = `diana-bench:${crypto.randomUUID()}:`;
+  const bench = await scratch();
+  const dbUrl = bench.databaseUrl;
+  const prefix = bench.keyPrefix;
   try {
     console.log(
       `suite start-up, ${runs} runs each (first embedded run also creates the PGlite data directory)`,
@@ -124,12 +120,10 @@ export async function main() {
     const [cold, ...warm] = embedded;
     const real = [];
     for (let i = 0; i < runs; i++)
-      real.push(
-        await suiteRun({ DATABASE_URL: dbUrl.toString(), REDIS_URL, DIANA_KV_PREFIX: prefix }, 40_000),
-      );
+      real.push(await suiteRun({ DATABASE_URL: dbUrl, REDIS_URL, DIANA_KV_PREFIX: prefix }, 40_000));
     const alone = [];
     for (let i = 0; i < runs; i++)
-      alone.push(await aloneRun({ DATABASE_URL: dbUrl.toString(), REDIS_URL, DIANA_KV_PREFIX: prefix }));
+      alone.push(await aloneRun({ DATABASE_URL: dbUrl, REDIS_URL, DIANA_KV_PREFIX: prefix }));
 
     console.log("\n== startup ==");
     console.log(
@@ -188,21 +182,7 @@ export async function main() {
       )}`,
     );
   } finally {
-    await admin.unsafe(`select pg_terminate_backend(pid) from pg_stat_activity where datname = '${dbName}'`);
-    await admin.unsafe(`drop database if exists ${dbName}`);
-    await admin.close();
-    const { RedisClient } = await import("bun");
-    const redis = new RedisClient(REDIS_URL);
-    let cursor = "0";
-    do {
-      const [next, keys] = (await redis.send("SCAN", [cursor, "MATCH", `${prefix}*`, "COUNT", "500"])) as [
-        string,
-        string[],
-      ];
-      cursor = next;
-      if (keys.length) await redis.send("DEL", keys);
-    } while (cursor !== "0");
-    redis.close();
+    await bench.drop();
     await rm(dataDir, { recursive: true, force: true });
   }
 }
