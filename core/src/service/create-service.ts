@@ -1,5 +1,5 @@
 import { openapi } from "@elysiajs/openapi";
-import { Elysia, t } from "elysia";
+import { Elysia } from "elysia";
 import { ForbiddenError } from "../auth/errors";
 import { allows, type Principal, type RouteRole } from "../auth/roles";
 import { routeRoleTable, securitySchemes } from "../auth/route-roles";
@@ -19,11 +19,13 @@ import { MAX_JSON_DEPTH, parseJsonBody, rawBodyRoutes } from "./json-depth";
 import { breakerOpsRoutes } from "./ops-breakers";
 import { busOpsRoutes } from "./ops-bus";
 import { outboxOpsRoutes } from "./ops-outbox";
-import { type FieldError, isHttpMappable, problem, problemResponse } from "./problem";
+import { problem, problemResponse } from "./problem";
 import { ProblemSchema } from "./problem-schema";
 
 export { ProblemSchema };
 
+import { errorResponse } from "./error-response";
+import { kitRoutes } from "./kit-routes";
 import { acceptId } from "./request-id";
 import { API_CSP, securityHeaders } from "./security-headers";
 
@@ -116,49 +118,11 @@ interface RequestMeta {
   started: number;
 }
 
-const infoSchema = t.Object({
-  name: t.String(),
-  version: t.String(),
-  instanceId: t.String(),
-  url: t.String(),
-  infra: t.Union([t.Literal("embedded"), t.Literal("real")]),
-  startedAt: t.String({ format: "date-time" }),
-  uptimeSeconds: t.Number(),
-  pid: t.Integer(),
-  runtime: t.String(),
-});
-
-const checkSchema = t.Object({
-  status: t.Union([t.Literal("up"), t.Literal("down")]),
-  durationMs: t.Number(),
-  error: t.Optional(t.String()),
-});
-
-const readySchema = t.Object({
-  status: t.Union([t.Literal("ready"), t.Literal("not_ready")]),
-  reason: t.Optional(t.String()),
-  checks: t.Record(t.String(), checkSchema),
-});
-
-/** The path of a request URL without parsing it (cheaper than `new URL` on every request). */
 function pathOf(url: string): string {
   const start = url.indexOf("/", url.indexOf("//") + 2);
   if (start < 0) return "/";
   const end = url.indexOf("?", start);
   return end < 0 ? url.slice(start) : url.slice(start, end);
-}
-
-function validationErrors(error: unknown, part: string): FieldError[] {
-  const all = (error as { all?: Array<{ path?: string; message?: string; summary?: string }> }).all ?? [];
-  const seen = new Set<string>();
-  const out: FieldError[] = [];
-  for (const e of all) {
-    const pointer = `/${part}${e.path ?? ""}`;
-    const detail = e.summary ?? e.message ?? "is invalid";
-    const key = `${pointer} ${detail}`;
-    if (!seen.has(key)) out.push({ pointer, detail }) && seen.add(key);
-  }
-  return out;
 }
 
 /**
@@ -283,88 +247,7 @@ export function createService(options: ServiceOptions) {
     })
     .onError({ as: "global" }, ({ code, error, request, path }) => {
       const { requestId, correlationId } = metaOf(request);
-      const headers = { "x-request-id": requestId, "x-correlation-id": correlationId };
-      const extra = { requestId, instance: path };
-      if (code === "VALIDATION") {
-        const part = (error as { type?: string }).type ?? "body";
-        if (part === "response") {
-          log.error("response failed its schema", {
-            requestId,
-            path,
-            error: String(error.message).slice(0, 500),
-          });
-          return problemResponse(
-            problem(500, "INTERNAL", "the server produced an invalid response", extra),
-            headers,
-          );
-        }
-        const errors = validationErrors(error, part);
-        return problemResponse(
-          problem(400, "VALIDATION_FAILED", `the request ${part} is invalid`, { ...extra, errors }),
-          headers,
-        );
-      }
-      if (code === "NOT_FOUND") {
-        const allow = allowed(path);
-        if (allow.length > 0)
-          return problemResponse(
-            problem(
-              405,
-              "METHOD_NOT_ALLOWED",
-              `${path} answers ${allow.join(", ")}, not ${request.method}`,
-              extra,
-            ),
-            { ...headers, allow: allow.join(", ") },
-          );
-        return problemResponse(
-          problem(404, "NOT_FOUND", `no route for ${request.method} ${path}`, extra),
-          headers,
-        );
-      }
-      if (code === "PARSE") {
-        // The kit's JSON parser says exactly what is wrong (too deep, not JSON); Elysia wraps it.
-        const cause = (error as Error).cause;
-        if (isHttpMappable(cause))
-          return problemResponse(problem(cause.status, cause.code, cause.message, extra), headers);
-        return problemResponse(
-          problem(400, "MALFORMED_BODY", "the request body could not be parsed", extra),
-          headers,
-        );
-      }
-      if (isHttpMappable(error)) {
-        if (error.status >= 500) log.error(error.message, { requestId, code: error.code, error });
-        // An open circuit (or any error that knows) tells the client when to come back.
-        const retryAfterMs = (error as { retryAfterMs?: unknown }).retryAfterMs;
-        const retry: Record<string, string> =
-          typeof retryAfterMs === "number"
-            ? { "retry-after": String(Math.max(1, Math.ceil(retryAfterMs / 1000))) }
-            : {};
-        return problemResponse(problem(error.status, error.code, error.message, extra), {
-          ...headers,
-          ...retry,
-          ...error.headers,
-        });
-      }
-      const status =
-        typeof (error as { status?: unknown }).status === "number"
-          ? (error as { status: number }).status
-          : 500;
-      if (status < 500) {
-        return problemResponse(
-          problem(status, "BAD_REQUEST", (error as Error).message ?? "bad request", extra),
-          headers,
-        );
-      }
-      log.error("unhandled error", { requestId, path, error, stack: (error as Error).stack });
-      return problemResponse(
-        problem(
-          500,
-          "INTERNAL",
-          "an unexpected error occurred; the request id identifies it in the logs",
-          extra,
-        ),
-        headers,
-      );
+      return errorResponse({ code, error, request, path, requestId, correlationId, allowed, log });
     })
     .onAfterResponse({ as: "global" }, ({ request, route, set, responseValue }) => {
       const meta = requests.get(request);
@@ -391,43 +274,7 @@ export function createService(options: ServiceOptions) {
           durationMs: Math.round(seconds * 1e4) / 10,
         });
     })
-    .get("/health/live", () => ({ status: "live" as const }), {
-      response: t.Object({ status: t.Literal("live") }),
-      detail: { tags: ["health"], summary: "The process is up" },
-    })
-    .get(
-      "/health/ready",
-      async ({ set }) => {
-        const report = await checkReadiness(checks, checkTimeoutMs, stopping);
-        if (report.status !== "ready") set.status = 503;
-        return report;
-      },
-      {
-        response: { 200: readySchema, 503: readySchema },
-        detail: { tags: ["health"], summary: "Every dependency answers; 503 with per-check detail when not" },
-      },
-    )
-    .get(
-      "/metrics",
-      async ({ set }) => {
-        set.headers["content-type"] = metrics.registry.contentType;
-        return metrics.render();
-      },
-      { response: t.String(), detail: { tags: ["ops"], summary: "Prometheus metrics" } },
-    )
-    .get(
-      "/ops/info",
-      () => ({
-        ...info,
-        uptimeSeconds: Math.round((now() - startedAt) / 1000),
-        pid: process.pid,
-        runtime: `bun ${Bun.version}`,
-      }),
-      {
-        response: infoSchema,
-        detail: { tags: ["ops"], summary: "Name, version, instance id, start time and infrastructure mode" },
-      },
-    )
+    .use(kitRoutes({ checks, checkTimeoutMs, stopping: () => stopping, metrics, info, now, startedAt }))
     .use(breakerOpsRoutes(breakers))
     .use(
       options.bus
