@@ -30,6 +30,11 @@ export interface FleetView {
 const RECORD = "registry:instance:";
 const ALIVE = "registry:alive:";
 const CHECK = "registry:check:";
+/**
+ * An operator's drain lives in a key of its own: heartbeats rewrite the record every few seconds, and a
+ * drain written into it could be lost to a heartbeat that read the record just before.
+ */
+const DRAIN = "registry:drain:";
 
 /** The check detail (and history reason) of an instance that went silent. */
 export const MISSED_HEARTBEATS = "missed heartbeats";
@@ -72,10 +77,11 @@ export function createInstanceStore(kv: KeyValueStore, options: InstanceStoreOpt
 
   async function view(ids: string[]): Promise<FleetView> {
     if (ids.length === 0) return { instances: [], guard: { engaged: false, held: [] } };
-    const [records, alive, checks] = await Promise.all([
+    const [records, alive, checks, drains] = await Promise.all([
       kv.mget(ids.map((id) => RECORD + id)),
       kv.mget(ids.map((id) => ALIVE + id)),
       kv.mget(ids.map((id) => CHECK + id)),
+      kv.mget(ids.map((id) => DRAIN + id)),
     ]);
     const rows = records.flatMap((raw, i) =>
       raw
@@ -84,6 +90,7 @@ export function createInstanceStore(kv: KeyValueStore, options: InstanceStoreOpt
               stored: JSON.parse(raw) as Stored,
               alive: alive[i] !== null,
               check: checks[i] ? (JSON.parse(checks[i]!) as CheckState) : null,
+              drained: drains[i] ? (JSON.parse(drains[i]!) as Drain) : null,
             },
           ]
         : [],
@@ -101,8 +108,8 @@ export function createInstanceStore(kv: KeyValueStore, options: InstanceStoreOpt
       guard,
     );
     const held = new Set(decision.hold);
-    const instances = rows.map(({ stored, alive: isAlive, check }) => {
-      const { left, drained = null, ...rest } = stored;
+    const instances = rows.map(({ stored, alive: isAlive, check, drained }) => {
+      const { left, drained: _legacy, ...rest } = stored;
       const heldNow = held.has(stored.id);
       const status = left
         ? "left"
@@ -134,13 +141,12 @@ export function createInstanceStore(kv: KeyValueStore, options: InstanceStoreOpt
       const ttlMs = Math.min(Math.max(input.ttlMs, minTtl), maxTtl);
       const at = iso();
       const previous = await read(input.id);
-      // A restart under the same id keeps an operator's drain: it was about the instance, not the process.
+      // A restart under the same id keeps an operator's drain (its own key): it was about the instance.
       const stored: Stored = {
         ...input,
         ttlMs,
         registeredAt: previous?.registeredAt ?? at,
         lastHeartbeat: at,
-        drained: previous?.drained ?? null,
       };
       await write(stored);
       await kv.set(ALIVE + input.id, "1", { ttlMs });
@@ -189,8 +195,8 @@ export function createInstanceStore(kv: KeyValueStore, options: InstanceStoreOpt
     async setDrain(id: string, drain: Drain | null): Promise<Stored | null> {
       const stored = await read(id);
       if (!stored) return null;
-      stored.drained = drain;
-      await write(stored);
+      if (drain) await kv.set(DRAIN + id, JSON.stringify(drain), { ttlMs: retentionMs });
+      else await kv.delete(DRAIN + id);
       return stored;
     },
 
