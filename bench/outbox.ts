@@ -3,11 +3,13 @@
  * peers measured in the same run: a minimal reference relay written here (SKIP LOCKED, batch 500,
  * confirms, polling) and graphile-worker (a job per event, added in the business transaction, whose task
  * publishes with confirms). For each: the highest offered rate sustained without the backlog growing
- * (steps of STEP_MS), then p50/p99 commit → publish confirm at half that rate. One process holds the
- * producer, the relay and the consumer, on the same Postgres and RabbitMQ; its own database and vhost,
- * both removed at the end. `bun run bench/outbox.ts [maxRate]`.
+ * (steps of STEP_MS), then p50/p99 commit → publish confirm at half that rate. The producers run in
+ * PRODUCER_PROCS processes of their own (`outbox/producer.ts`, commit times on the shared wall clock), so
+ * the step that fails is the relay's; the relay under test and the consumer run here. Its own database
+ * and vhost, both removed at the end. `bun run bench/outbox.ts [maxRate]`; knobs: BENCH_PRODUCER_PROCS,
+ * BENCH_PRODUCER_CONNECTIONS, BENCH_FIRST_STEP, BENCH_RELAY_CONCURRENCY, BENCH_SYSTEMS (name prefixes).
  */
-import { createRabbitMqBus, defineEvents, EVENTS_EXCHANGE, type EventBus, Type } from "@diana/core/bus";
+import { createRabbitMqBus, EVENTS_EXCHANGE, type EventBus } from "@diana/core/bus";
 import { createOutbox, createOutboxRelay } from "@diana/core/outbox";
 import { connect } from "@diana/db";
 import { createTestDatabase } from "@diana/db/testing";
@@ -15,20 +17,27 @@ import { runMigrations as graphileMigrations, Logger, run as runGraphile } from 
 import postgres from "postgres";
 import { Connection } from "rabbitmq-client";
 import { ratio, summaryBlock } from "./lib/machine";
+import { catalog, type ProducerArgs, TYPE } from "./outbox/producer";
 
 const EVENTS_PER_TX = 10;
-const PRODUCERS = 16;
+const PRODUCER_PROCS = Number(process.env.BENCH_PRODUCER_PROCS ?? 3);
+const PRODUCER_CONNECTIONS = Number(process.env.BENCH_PRODUCER_CONNECTIONS ?? 8);
+const PRODUCER = new URL("./outbox/producer.ts", import.meta.url).pathname;
+const FIRST_STEP = Number(process.env.BENCH_FIRST_STEP ?? 2_500);
+const RELAY_CONCURRENCY = Number(process.env.BENCH_RELAY_CONCURRENCY ?? 2);
+/** Which systems to run, by name prefix (comma-separated); all by default. */
+const SYSTEMS = (process.env.BENCH_SYSTEMS ?? "").split(",").filter(Boolean);
 const STEP_MS = 4_000;
 const LATENCY_MS = 5_000;
-const DEADLINE_MS = 9 * 60_000;
-const TYPE = "bench.order.placed";
-const catalog = defineEvents({ [TYPE]: Type.Object({ orderId: Type.String(), qty: Type.String() }) });
+const DEADLINE_MS = 8 * 60_000;
+/** Wall clock with sub-millisecond resolution, comparable with the producer processes'. */
+const wallNow = () => performance.timeOrigin + performance.now();
 
 /** How one system under test is driven. */
 interface System {
   name: string;
-  /** Writes `n` events in one business transaction; resolves with their ids once committed. */
-  write(n: number): Promise<string[]>;
+  /** What the producer processes write: outbox rows, or graphile-worker jobs. */
+  mode: ProducerArgs["mode"];
   start(onPublished: (id: string) => void): Promise<void>;
   stop(): Promise<void>;
   reset(): Promise<void>;
@@ -38,6 +47,8 @@ interface StepResult {
   rate: number;
   achieved: number;
   backlog: number;
+  /** Of the backlog, committed but not yet published (the rest is published, not yet consumed). */
+  unpublished: number;
   sustained: boolean;
 }
 
@@ -56,53 +67,89 @@ async function rabbitmqctl(...args: string[]): Promise<void> {
 }
 
 /**
- * Offers `rate` events/s for `ms` as transactions of EVENTS_PER_TX, open loop (each transaction has its
- * start time; a producer that falls behind shows as `achieved` < `rate`).
+ * Offers `rate` events/s for `ms` as transactions of EVENTS_PER_TX, open loop, from PRODUCER_PROCS
+ * producer processes (`bench/outbox/producer.ts`) of PRODUCER_CONNECTIONS connections each, all starting
+ * at the same wall-clock instant. A producer that falls behind shows as `achieved` < `rate`. With
+ * `committed`, every event's commit time (wall clock) lands in it.
  */
-async function offer(system: System, rate: number, ms: number, committed: Map<string, number>) {
-  const txPerSecond = rate / EVENTS_PER_TX;
-  const total = Math.floor((txPerSecond * ms) / 1000);
-  const t0 = performance.now();
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: PRODUCERS }, async () => {
-      for (;;) {
-        const i = next++;
-        if (i >= total) return;
-        const due = t0 + (i / txPerSecond) * 1000;
-        const wait = due - performance.now();
-        if (wait > 1) await Bun.sleep(wait);
-        const ids = await system.write(EVENTS_PER_TX);
-        const at = performance.now();
-        for (const id of ids) committed.set(id, at);
-      }
-    }),
-  );
-  const elapsed = performance.now() - t0;
-  return { written: total * EVENTS_PER_TX, achieved: (total * EVENTS_PER_TX) / (elapsed / 1000) };
+async function offer(
+  mode: ProducerArgs["mode"],
+  url: string,
+  rate: number,
+  ms: number,
+  committed?: Map<string, number>,
+) {
+  const startAt = wallNow() + 1_500;
+  const procs = Array.from({ length: PRODUCER_PROCS }, (_, p) => {
+    const args: ProducerArgs = {
+      mode,
+      url,
+      rate: rate / PRODUCER_PROCS,
+      ms,
+      perTx: EVENTS_PER_TX,
+      connections: PRODUCER_CONNECTIONS,
+      startAt,
+      ids: committed !== undefined,
+      tag: `p${p}-${Bun.randomUUIDv7("hex").slice(-6)}`,
+    };
+    return Bun.spawn(["bun", PRODUCER, JSON.stringify(args)], { stdout: "pipe", stderr: "inherit" });
+  });
+  const kill = setTimeout(() => {
+    for (const proc of procs) proc.kill();
+  }, ms + 20_000);
+  try {
+    let written = 0;
+    let achieved = 0;
+    await Promise.all(
+      procs.map(async (proc) => {
+        const text = await new Response(proc.stdout).text();
+        await proc.exited;
+        for (const line of text.split("\n")) {
+          if (line.startsWith("c ") && committed) {
+            const [, id, at] = line.split(" ");
+            committed.set(id!, Number(at));
+          } else if (line.startsWith("done ")) {
+            const done = JSON.parse(line.slice(5)) as { written: number; achieved: number };
+            written += done.written;
+            achieved += done.achieved;
+          }
+        }
+      }),
+    );
+    return { written, achieved };
+  } finally {
+    clearTimeout(kill);
+  }
 }
 
-async function measure(system: System, consumed: () => number, maxRate: number) {
-  const committed = new Map<string, number>();
+async function measure(system: System, url: string, consumed: () => number, maxRate: number) {
   const published = new Map<string, number>();
+  let publishedCount = 0;
   await system.reset();
-  await system.start((id) => published.set(id, performance.now()));
+  await system.start((id) => {
+    publishedCount++;
+    published.set(id, wallNow());
+  });
   const steps: StepResult[] = [];
+  const committed = new Map<string, number>();
   let consumedBase = consumed();
+  let publishedBase = publishedCount;
   let sustainedRate = 0;
   try {
-    for (let rate = 2_000; rate <= maxRate && !outOfTime(); rate = Math.round(rate * 1.25)) {
-      committed.clear();
-      const { written, achieved } = await offer(system, rate, STEP_MS, committed);
+    for (let rate = FIRST_STEP; rate <= maxRate && !outOfTime(); rate = Math.round(rate * 1.25)) {
+      const { written, achieved } = await offer(system.mode, url, rate, STEP_MS);
       // Backlog at the end of the step: committed but not yet consumed. Sustained = less than 0.5 s worth
       // and a producer that kept within 5 % of the offered rate.
       const backlog = written - (consumed() - consumedBase);
+      const unpublished = written - (publishedCount - publishedBase);
       const sustained = backlog <= rate * 0.5 && achieved >= rate * 0.95;
-      steps.push({ rate, achieved, backlog, sustained });
+      steps.push({ rate, achieved, backlog, unpublished, sustained });
       // Drain before the next step (bounded).
       const drainUntil = performance.now() + 30_000;
       while (consumed() - consumedBase < written && performance.now() < drainUntil) await Bun.sleep(20);
       consumedBase = consumed();
+      publishedBase = publishedCount;
+      published.clear();
       if (!sustained) break;
       sustainedRate = rate;
     }
@@ -110,7 +157,7 @@ async function measure(system: System, consumed: () => number, maxRate: number) 
     committed.clear();
     published.clear();
     const half = Math.max(500, Math.round(sustainedRate / 2));
-    const { written } = await offer(system, half, LATENCY_MS, committed);
+    const { written } = await offer(system.mode, url, half, LATENCY_MS, committed);
     const drainUntil = performance.now() + 30_000;
     while (consumed() - consumedBase < written && performance.now() < drainUntil) await Bun.sleep(20);
     const latencies = [...committed]
@@ -160,20 +207,6 @@ export async function main(maxRate = Number(Bun.argv[2] ?? 20_000)): Promise<voi
     closers.push(() => subscription.close());
     const consumed = () => consumedCount;
     const outbox = createOutbox({ database, schema: "trading", catalog, source: "/bench/outbox" });
-    const data = (i: number) => ({ orderId: `o-${i}`, qty: "1" });
-    let seq = 0;
-    const writeOutbox = async (n: number) => {
-      const events = await database.db.transaction((tx) =>
-        outbox.enqueue(
-          tx,
-          Array.from({ length: n }, () => {
-            const i = seq++;
-            return { type: TYPE, subject: `agg-${i % 1000}`, data: data(i) };
-          }),
-        ),
-      );
-      return events.map((e) => e.id);
-    };
     const resetOutbox = async () => {
       await database.sql`truncate trading.outbox`;
     };
@@ -184,10 +217,10 @@ export async function main(maxRate = Number(Bun.argv[2] ?? 20_000)): Promise<voi
       let relay: ReturnType<typeof createOutboxRelay> | undefined;
       return {
         name: "Diana relay",
-        write: writeOutbox,
+        mode: "outbox",
         reset: resetOutbox,
         async start(onPublished) {
-          relay = createOutboxRelay({ outbox, bus, batchSize: 500, concurrency: 2 });
+          relay = createOutboxRelay({ outbox, bus, batchSize: 500, concurrency: RELAY_CONCURRENCY });
           relay.onEvent((e) => e.type === "published" && onPublished(e.id));
           await relay.start();
         },
@@ -203,7 +236,7 @@ export async function main(maxRate = Number(Bun.argv[2] ?? 20_000)): Promise<voi
       let loop: Promise<void> | undefined;
       return {
         name: "reference relay",
-        write: writeOutbox,
+        mode: "outbox",
         reset: resetOutbox,
         async start(onPublished) {
           running = true;
@@ -252,17 +285,7 @@ export async function main(maxRate = Number(Bun.argv[2] ?? 20_000)): Promise<voi
       let published: (id: string) => void = () => {};
       return {
         name: "graphile-worker",
-        async write(n) {
-          const jobs = Array.from({ length: n }, () => {
-            const i = seq++;
-            return { id: Bun.randomUUIDv7(), subject: `agg-${i % 1000}`, data: data(i) };
-          });
-          await raw.begin(
-            (tx) =>
-              tx`select graphile_worker.add_job('publish', x::json) from jsonb_array_elements(${raw.json(jobs)}::jsonb) x`,
-          );
-          return jobs.map((j) => j.id);
-        },
+        mode: "graphile",
         reset: async () => {
           await raw`delete from graphile_worker._private_jobs`;
         },
@@ -294,10 +317,11 @@ export async function main(maxRate = Number(Bun.argv[2] ?? 20_000)): Promise<voi
     const results = [];
     for (const system of [diana, reference, graphile]) {
       if (outOfTime()) break;
-      const result = await measure(system, consumed, maxRate);
+      if (SYSTEMS.length > 0 && !SYSTEMS.some((p) => system.name.startsWith(p))) continue;
+      const result = await measure(system, testDb.url, consumed, maxRate);
       results.push({ system: system.name, ...result });
       console.log(
-        `${system.name}: ${result.steps.map((s) => `${s.rate}/s→${s.sustained ? "ok" : `backlog ${s.backlog}, producer ${Math.round(s.achieved)}/s`}`).join("  ")}`,
+        `${system.name}: ${result.steps.map((s) => `${s.rate}/s→${s.sustained ? "ok" : `backlog ${s.backlog} (unpublished ${s.unpublished}), producer ${Math.round(s.achieved)}/s`}`).join("  ")}`,
       );
     }
     const [d, r, g] = results;
@@ -305,7 +329,7 @@ export async function main(maxRate = Number(Bun.argv[2] ?? 20_000)): Promise<voi
     const ms = (n: number) => `${n.toFixed(1)} ms`;
     const rows: Array<[string, string]> = [
       ["events per transaction", String(EVENTS_PER_TX)],
-      ["producers (connections)", String(PRODUCERS)],
+      ["producer processes × connections", `${PRODUCER_PROCS} × ${PRODUCER_CONNECTIONS}`],
     ];
     for (const x of results) {
       rows.push([`${x.system} sustained`, fmt(x.sustainedRate)]);
@@ -316,7 +340,8 @@ export async function main(maxRate = Number(Bun.argv[2] ?? 20_000)): Promise<voi
     }
     if (d) rows.push(["Diana sustained (goal ≥ 10,000)", d.sustainedRate >= 10_000 ? "met" : "missed"]);
     if (d && r) rows.push(["Diana / reference", ratio(d.sustainedRate, r.sustainedRate, 1.5, true)]);
-    if (d && g) rows.push(["Diana / graphile-worker", ratio(d.sustainedRate, g.sustainedRate)]);
+    if (d && g && g.sustainedRate > 0)
+      rows.push(["Diana / graphile-worker", ratio(d.sustainedRate, g.sustainedRate)]);
     if (d) rows.push(["Diana p99 commit→publish (goal ≤ 50 ms)", d.p99 <= 50 ? "met" : "missed"]);
     console.log(summaryBlock("outbox: commit → consumer ack, durable, synchronous_commit on", rows));
   } finally {
