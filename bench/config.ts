@@ -8,25 +8,14 @@ import { createApp } from "@diana/config";
 import { createConfigClient } from "@diana/core/config";
 import * as testing from "@diana/core/testing";
 import { freePort, testPlatformDeps, testServiceToken } from "@diana/core/testing";
-import { connect } from "@diana/db";
+import { connect, serviceNames } from "@diana/db";
 import { createTestDatabase } from "@diana/db/testing";
 import { Type } from "@sinclair/typebox";
 import { RedisClient } from "bun";
 import { summaryBlock } from "./lib/machine";
 
-const SERVICES = [
-  "gateway",
-  "config",
-  "registry",
-  "monitor",
-  "trading",
-  "dashboard",
-  "binance",
-  "kucoin",
-  "orchestration",
-  "scoring",
-  "risk-guard",
-];
+/** The eleven services, one config client each. */
+const SERVICES = serviceNames;
 const REDIS_URL = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
 
 // The service-token scheme is moving to tokens signed with the shared secret; use the kit's helper when it has one.

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { type ConfigClient, createConfigClient } from "@diana/core/config";
 import { freePort, json, waitFor } from "@diana/core/testing";
+import { serviceNames } from "@diana/db";
 import { requirePostgres } from "@diana/db/testing";
 import { type Static, Type } from "@sinclair/typebox";
 import { as, auth, configApp, configDatabase, serviceToken } from "./setup";
@@ -10,19 +11,8 @@ const suite = pg.available ? describe : describe.skip;
 if (!pg.available) console.warn(`skipping the config fleet test: ${pg.reason}`);
 
 const RELEASES = 1_000;
-const SERVICES = [
-  "gateway",
-  "config",
-  "registry",
-  "monitor",
-  "trading",
-  "dashboard",
-  "binance",
-  "kucoin",
-  "orchestration",
-  "scoring",
-  "risk-guard",
-];
+/** The eleven services, one config client each. */
+const SERVICES = serviceNames;
 
 // Each release carries its version twice, far apart: a snapshot mixing two releases would show two numbers.
 const schema = Type.Object({
