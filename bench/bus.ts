@@ -1,7 +1,9 @@
 /**
  * Bus throughput against raw rabbitmq-client, same run, same broker, same quorum queue, same
  * in-flight window: publish with confirms + `mandatory` (Diana also validates, builds the
- * CloudEvents envelope and correlates returns), then consume with acks. Prints rates and ratios.
+ * CloudEvents envelope and correlates returns), then consume with acks (the raw consumer decodes the
+ * JSON body, as any consumer must; Diana also checks the envelope and the payload schema and runs
+ * its priority dispatcher). Prints rates and ratios.
  * Uses its own vhost, deleted at the end. `bun run bench/bus.ts [messages]` (default 100k).
  */
 import {
@@ -103,7 +105,9 @@ try {
         qos: { prefetchCount: PREFETCH },
         concurrency: CONCURRENCY,
       },
-      async () => {
+      // A hand-written consumer must at least decode the CloudEvent it received.
+      async (message) => {
+        JSON.parse((message.body as Buffer).toString());
         if (++seen === N) resolve();
       },
     );

@@ -12,10 +12,18 @@ export interface DispatcherOptions<T> {
  */
 export class Dispatcher<T> {
   readonly #buckets: T[][] = Array.from({ length: 10 }, () => []);
-  readonly #running = new Set<Promise<void>>();
+  #running = 0;
   #buffered = 0;
   #paused = false;
   #draining = false;
+  #idle: (() => void) | undefined;
+  // One callback for every settled run (a rejection is the item's own business), so a delivery
+  // costs no closures or promises of the dispatcher's own.
+  readonly #settled = (): void => {
+    this.#running--;
+    if (this.#running === 0 && this.#idle) this.#idle();
+    else this.#pump();
+  };
 
   constructor(private readonly options: DispatcherOptions<T>) {}
 
@@ -24,11 +32,11 @@ export class Dispatcher<T> {
   }
 
   get inFlight(): number {
-    return this.#running.size;
+    return this.#running;
   }
 
   push(item: T, priority = 0): void {
-    const bucket = Math.min(9, Math.max(0, Math.trunc(priority) || 0));
+    const bucket = priority === 0 ? 0 : Math.min(9, Math.max(0, Math.trunc(priority) || 0));
     this.#buckets[bucket]!.push(item);
     this.#buffered++;
     this.#pump();
@@ -49,7 +57,11 @@ export class Dispatcher<T> {
     const left: T[] = [];
     for (let p = 9; p >= 0; p--) left.push(...this.#buckets[p]!.splice(0));
     this.#buffered = 0;
-    while (this.#running.size > 0) await Promise.allSettled([...this.#running]);
+    if (this.#running > 0) {
+      await new Promise<void>((resolve) => {
+        this.#idle = resolve;
+      });
+    }
     return left;
   }
 
@@ -65,17 +77,17 @@ export class Dispatcher<T> {
   }
 
   #pump(): void {
-    while (!this.#paused && !this.#draining && this.#running.size < this.options.concurrency) {
-      const item = this.#take();
-      if (item === undefined) return;
-      const running: Promise<void> = this.options
-        .run(item)
-        .catch(() => {})
-        .finally(() => {
-          this.#running.delete(running);
-          this.#pump();
-        });
-      this.#running.add(running);
+    while (!this.#paused && !this.#draining && this.#running < this.options.concurrency) {
+      if (this.#buffered === 0) return;
+      const item = this.#take() as T;
+      this.#running++;
+      let running: Promise<void>;
+      try {
+        running = this.options.run(item);
+      } catch {
+        running = Promise.resolve();
+      }
+      running.then(this.#settled, this.#settled);
     }
   }
 }

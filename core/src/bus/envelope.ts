@@ -63,12 +63,14 @@ export function createEnvelope<S extends EventSchemas>(
   return envelope;
 }
 
+const utf8 = new TextDecoder();
+
 export type ParsedEnvelope = { ok: true; envelope: EventEnvelope } | { ok: false; reason: string };
 
 /** Parses a received body (bytes, text or an already decoded object) into an envelope, or says why not. */
 export function parseEnvelope(body: unknown): ParsedEnvelope {
   let value = body;
-  if (body instanceof Uint8Array) value = new TextDecoder().decode(body);
+  if (body instanceof Uint8Array) value = utf8.decode(body);
   if (typeof value === "string") {
     try {
       value = JSON.parse(value);

@@ -96,15 +96,12 @@ export async function subscribeRabbitMq<S extends EventSchemas>(
 
   const dispatcher = new Dispatcher<Buffered>({
     concurrency: resolved.concurrency,
-    run: async ({ message, settle }) => {
-      try {
-        settle(await process(message));
-      } catch (error) {
+    run: ({ message, settle }) =>
+      process(message).then(settle, (error: unknown) => {
         // The republish failed (broker trouble): put it back and let the delivery limit bound the loop.
         deps.emit({ type: "error", context: `consume ${consumer}`, error });
         settle(ConsumerStatus.REQUEUE);
-      }
-    },
+      }),
   });
 
   const amqpConsumer = deps.connection.createConsumer(
