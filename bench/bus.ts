@@ -9,6 +9,7 @@
 import {
   AmqpConnection,
   consumerTopology,
+  createAmqpConnection,
   createRabbitMqBus,
   defineEvents,
   EVENTS_EXCHANGE,
@@ -44,7 +45,10 @@ const vhost = `diana-bench-${Bun.randomUUIDv7("hex").slice(-8)}`;
 await rabbitmqctl("add_vhost", vhost);
 await rabbitmqctl("set_permissions", "-p", vhost, "guest", ".*", ".*", ".*");
 const url = `amqp://guest:guest@127.0.0.1:5672/${vhost}`;
+// Each side on its own connection: the raw side on rabbitmq-client as it comes, Diana on the
+// connection every Diana bus opens (writes coalesced per event-loop turn).
 const connection = new AmqpConnection(url);
+const dianaConnection = createAmqpConnection(url);
 
 try {
   const type = "bench.order.placed";
@@ -61,7 +65,12 @@ try {
   for (const binding of topology.bindings) await setup.queueBind(binding);
   const purge = () => setup.queuePurge({ queue: "bench" });
 
-  const bus = createRabbitMqBus({ connection, catalog, source: "/bench", retry: { delaysMs: [1_000] } });
+  const bus = createRabbitMqBus({
+    connection: dianaConnection,
+    catalog,
+    source: "/bench",
+    retry: { delaysMs: [1_000] },
+  });
   const raw = connection.createPublisher({ confirm: true });
   const sample = await bus.publish({ type, subject: "o-0", data: { orderId: "o-0", qty: "1" } });
   await purge();
@@ -168,6 +177,7 @@ try {
     ),
   );
 } finally {
+  await dianaConnection.close();
   await connection.close();
   await rabbitmqctl("delete_vhost", vhost);
 }

@@ -1,4 +1,5 @@
-import { Connection } from "rabbitmq-client";
+import type { Connection } from "rabbitmq-client";
+import { createAmqpConnection } from "./amqp-connection";
 import { defineEvents, type EventCatalog } from "./catalog";
 import { createInProcessBus } from "./in-process";
 import { createInProcessBroker, type InProcessBroker } from "./in-process-broker";
@@ -36,7 +37,7 @@ export function openBusTransport(options: {
       close: async () => {},
     };
   }
-  const connection = new Connection({ url: options.url, connectionName: options.name });
+  const connection = createAmqpConnection({ url: options.url, connectionName: options.name });
   // Errors surface through ping() and the buses' own error events; an unhandled one would crash.
   connection.on("error", () => {});
   // Every service's bus in the deployable listens on the one shared connection.

@@ -1,8 +1,8 @@
-/** rabbitmq-client's connection, for callers that share one connection between a bus and other AMQP work. */
-
 /** The TypeBox builder catalogues are written with, re-exported so every service uses core's pinned version. */
 export { type Static, type TSchema, Type } from "@sinclair/typebox";
+/** rabbitmq-client's connection, for callers that share one connection between a bus and other AMQP work. */
 export { Connection as AmqpConnection } from "rabbitmq-client";
+export { coalesceWrites, createAmqpConnection } from "./amqp-connection";
 export { defineEvents, type EventCatalog } from "./catalog";
 export { type BusTransport, busOn, noEventsCatalog, openBusTransport, openServiceBus } from "./connect";
 export {

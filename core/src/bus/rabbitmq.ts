@@ -1,4 +1,5 @@
-import { Connection } from "rabbitmq-client";
+import type { Connection } from "rabbitmq-client";
+import { createAmqpConnection } from "./amqp-connection";
 import { createEnvelope, systemClock } from "./envelope";
 import { BusClosedError, DuplicateSubscriptionError } from "./errors";
 import { createListeners } from "./listeners";
@@ -10,7 +11,10 @@ import { EVENTS_EXCHANGE } from "./rabbitmq-topology";
 import type { EventBus, EventOf, EventSchemas, Subscription } from "./types";
 
 export interface RabbitMqBusOptions<S extends EventSchemas> extends BusOptions<S> {
-  /** An AMQP URL (`amqp://guest:guest@127.0.0.1:5672/vhost`), or a connection the caller owns and closes. */
+  /**
+   * An AMQP URL (`amqp://guest:guest@127.0.0.1:5672/vhost`), or a connection the caller owns and closes
+   * (make it with `createAmqpConnection` to get write coalescing).
+   */
   connection: string | Connection;
   /** `x-delivery-limit` of every service queue: the backstop for deliveries that never settle. Defaults to 20. */
   deliveryLimit?: number;
@@ -33,7 +37,7 @@ export function createRabbitMqBus<S extends EventSchemas>(options: RabbitMqBusOp
   const ownsConnection = typeof options.connection === "string";
   const connection =
     typeof options.connection === "string"
-      ? new Connection({ url: options.connection, connectionName: options.source })
+      ? createAmqpConnection({ url: options.connection, connectionName: options.source })
       : options.connection;
   const clock = options.clock ?? systemClock;
   const busRetry = options.retry ?? DEFAULT_RETRY;

@@ -38,7 +38,23 @@ export function outboxQueries(schema: string) {
      * rows whose aggregate has no earlier pending row outside this claim (held elsewhere, backing off, or
      * not yet committed when the earlier one is) — so an aggregate's next event waits for the previous one.
      * Pending is read afresh every time: a row whose transaction commits late is simply found later.
+     *
+     * The check costs one index probe per claimed row, whatever the backlog: a pending row outside the
+     * claim can only sit between two claimed rows of its aggregate (or before the first), so each row
+     * probes the gap back to its aggregate's previous claimed row, and a row is held back when it or an
+     * earlier row of its aggregate found one. (An anti-join over all pending rows read the whole backlog
+     * on every claim, so claims slowed down exactly when the backlog grew.)
      */
+    /**
+     * Run first in a claim's transaction. The backlog grows faster than autovacuum's statistics follow
+     * it, and a planner that believes a few hundred rows are pending reads every pending row through a
+     * bitmap and sorts them, on every claim; without bitmaps it walks the `seq` index and stops at the
+     * batch, whatever the backlog.
+     */
+    claimPlan(): SQL {
+      return sql`set local enable_bitmapscan = off`;
+    },
+
     claim(limit: number): SQL {
       return sql`with candidates as (
         select id, aggregate_id, type, payload, attempts, created_at, seq from ${table}
@@ -46,16 +62,25 @@ export function outboxQueries(schema: string) {
         order by seq
         limit ${limit}::int
         for update skip locked
+      ), probed as (
+        select c.*, exists (
+          select 1 from ${table} p
+          where p.status = 'pending' and p.aggregate_id = c.aggregate_id
+            and p.seq < c.seq and p.seq > coalesce(c.prev_seq, 0)
+        ) as gap
+        from (
+          select k.*, lag(k.seq) over (partition by k.aggregate_id order by k.seq) as prev_seq
+          from candidates k
+        ) c
+      ), ordered as (
+        select p.*, bool_or(p.gap) over (partition by p.aggregate_id order by p.seq) as blocked
+        from probed p
       )
-      select c.id, c.aggregate_id, c.type, c.payload, c.attempts,
-        (extract(epoch from c.created_at) * 1000)::float8 as created_ms
-      from candidates c
-      where not exists (
-        select 1 from ${table} p
-        where p.status = 'pending' and p.aggregate_id = c.aggregate_id and p.seq < c.seq
-          and not exists (select 1 from candidates k where k.id = p.id)
-      )
-      order by c.seq`;
+      select o.id, o.aggregate_id, o.type, o.payload, o.attempts,
+        (extract(epoch from o.created_at) * 1000)::float8 as created_ms
+      from ordered o
+      where not o.blocked
+      order by o.seq`;
     },
 
     markSent(ids: readonly string[]): SQL {

@@ -100,7 +100,7 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
   const q = outbox.queries;
   const listeners = relayListeners();
   const signal = wakeSignal();
-  const local = { published: 0, failed: 0, unroutable: 0, lastPublishAt: null as string | null };
+  const local = { published: 0, failed: 0, unroutable: 0, lastPublishMs: null as number | null };
   let relayLagMs: number | null = null;
   let running = false;
   let workers: Promise<void>[] = [];
@@ -157,7 +157,7 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
         const lagMs = Math.max(0, now - row.created_ms);
         relayLagMs = lagMs;
         local.published++;
-        local.lastPublishAt = new Date(now).toISOString();
+        local.lastPublishMs = now;
         listeners.emit({
           type: "published",
           id: row.id,
@@ -181,6 +181,7 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
   async function runOnce(): Promise<RoundResult> {
     const started = performance.now();
     const result = await db.transaction(async (tx) => {
+      await tx.execute(q.claimPlan());
       const rows = rowsOf<ClaimedRow>(await tx.execute(q.claim(batchSize)));
       if (rows.length === 0) return { claimed: 0, published: 0, failed: 0 };
       const { sent, failed } = await publishRound(rows);
@@ -266,7 +267,7 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
         oldestPendingAgeSeconds: Number(row?.oldest ?? 0),
         dead: Number(row?.dead ?? 0),
         relayLagMs,
-        lastPublishAt: local.lastPublishAt,
+        lastPublishAt: local.lastPublishMs === null ? null : new Date(local.lastPublishMs).toISOString(),
         published: local.published,
         failed: local.failed,
         unroutable: local.unroutable,

@@ -48,12 +48,15 @@ export function platformTables<S extends string>(schema: PgSchema<S>) {
       lastError: text("last_error"),
     },
     (t) => [
-      index("outbox_status_available_at_idx").on(t.status, t.availableAt),
-      // The relay's claim (pending rows in insertion order) and its per-aggregate "earlier pending row?"
-      // probe; partial, so they stay as small as the backlog however many sent rows are kept.
+      // The relay's claim (pending rows in insertion order, read until it has a batch) and its
+      // per-aggregate "earlier pending row?" probe; partial, so they stay as small as the backlog however
+      // many sent rows are kept. No index covers all pending rows by anything but `seq`: with one on
+      // (status, available_at), a planner whose statistics lag a growing backlog read and sorted the
+      // whole backlog on every claim.
       index("outbox_pending_seq_idx").on(t.seq).where(sql`status = 'pending'`),
       index("outbox_pending_aggregate_seq_idx").on(t.aggregateId, t.seq).where(sql`status = 'pending'`),
       index("outbox_sent_at_idx").on(t.sentAt).where(sql`status = 'sent'`),
+      index("outbox_dead_created_at_idx").on(t.createdAt).where(sql`status = 'dead'`),
       check("outbox_status_check", sql`${t.status} in ('pending', 'sent', 'dead')`),
     ],
   );

@@ -1,5 +1,5 @@
 import { afterAll } from "bun:test";
-import { Connection } from "rabbitmq-client";
+import { createAmqpConnection } from "../../bus/amqp-connection";
 import { createRabbitMqBus } from "../../bus/rabbitmq";
 import type { EventBus, RetryOptions } from "../../bus/types";
 import { createOutbox } from "../outbox";
@@ -22,7 +22,7 @@ export function harness(env: { url: string; schema: string; amqpUrl: string; dro
     },
     /** A bus on its own connection, which reconnects fast (0.1–0.5 s) after a broker outage. */
     bus(retry: RetryOptions = { delaysMs: [20, 40] }): EventBus<TestSchemas> {
-      const connection = new Connection({ url: env.amqpUrl, retryLow: 100, retryHigh: 500 });
+      const connection = createAmqpConnection({ url: env.amqpUrl, retryLow: 100, retryHigh: 500 });
       closers.push(() => connection.close());
       const bus = createRabbitMqBus({
         connection,

@@ -1,0 +1,92 @@
+import { beforeEach, describe, expect, test } from "bun:test";
+import { sql } from "drizzle-orm";
+import { rowsOf } from "./rows";
+import { harness } from "./testing/harness";
+import { testOutboxDatabase } from "./testing/postgres";
+
+const pg = await testOutboxDatabase();
+const suite = pg.reason ? describe.skip : describe;
+const h = harness({ ...pg, amqpUrl: "amqp://unused" });
+
+/** The relay's claim, on its own; per-aggregate order is decided here, before anything is published. */
+suite(`outbox claim on Postgres${pg.reason ? ` (skipped: ${pg.reason})` : ""}`, () => {
+  const database = h.database(4);
+  const outbox = h.outbox(database);
+  const q = outbox.queries;
+
+  /** Enqueues events named `<aggregate><n>` in this order, one transaction each; returns name → row id. */
+  async function enqueue(...names: string[]): Promise<Map<string, string>> {
+    const ids = new Map<string, string>();
+    for (const name of names) {
+      const [event] = await database.db.transaction((tx) =>
+        outbox.enqueue(tx, {
+          type: "test.order.placed",
+          subject: name[0]!,
+          data: { agg: name[0]!, n: Number(name.slice(1)) },
+        }),
+      );
+      ids.set(name, event!.id);
+    }
+    return ids;
+  }
+
+  /** Claims (and releases) up to `limit` rows; returns the names claimed, in order. */
+  async function claim(ids: Map<string, string>, limit = 500): Promise<string[]> {
+    const byId = new Map([...ids].map(([name, id]) => [id, name]));
+    return database.db.transaction(async (tx) => {
+      await tx.execute(q.claimPlan());
+      return rowsOf<{ id: string }>(await tx.execute(q.claim(limit))).map(
+        (row) => byId.get(row.id) ?? row.id,
+      );
+    });
+  }
+
+  beforeEach(async () => {
+    await database.db.execute(sql`delete from trading.outbox`);
+  });
+
+  test("claims due rows in insertion order, at most the limit", async () => {
+    const ids = await enqueue("a1", "b1", "a2", "c1");
+    expect(await claim(ids)).toEqual(["a1", "b1", "a2", "c1"]);
+    expect(await claim(ids, 2)).toEqual(["a1", "b1"]);
+  });
+
+  test("a row another relay holds keeps back its aggregate's later rows, even past other claimed rows", async () => {
+    const ids = await enqueue("a1", "b1", "a2", "b2", "a3", "c1");
+    const held = Promise.withResolvers<void>();
+    const release = Promise.withResolvers<void>();
+    const other = database.db.transaction(async (tx) => {
+      await tx.execute(sql`select id from trading.outbox where id = ${ids.get("a2")}::uuid for update`);
+      held.resolve();
+      await release.promise;
+    });
+    await held.promise;
+    try {
+      // a2 is skipped (locked); a3's only earlier claimed row is a1, and a2 sits between them.
+      expect(await claim(ids)).toEqual(["a1", "b1", "b2", "c1"]);
+    } finally {
+      release.resolve();
+      await other;
+    }
+    expect(await claim(ids)).toEqual(["a1", "b1", "a2", "b2", "a3", "c1"]);
+  });
+
+  test("a row backing off keeps back its aggregate's later rows; others go on", async () => {
+    const ids = await enqueue("a1", "a2", "b1", "a3");
+    await database.db.execute(
+      sql`update trading.outbox set available_at = clock_timestamp() + interval '1 hour' where id = ${ids.get("a1")}::uuid`,
+    );
+    expect(await claim(ids)).toEqual(["b1"]);
+  });
+
+  test("sent and dead rows do not hold anything back", async () => {
+    const ids = await enqueue("a1", "a2", "a3");
+    await database.db.execute(
+      sql`update trading.outbox set status = 'sent' where id = ${ids.get("a1")}::uuid`,
+    );
+    await database.db.execute(
+      sql`update trading.outbox set status = 'dead' where id = ${ids.get("a2")}::uuid`,
+    );
+    expect(await claim(ids)).toEqual(["a3"]);
+  });
+});

@@ -1,0 +1,2 @@
+DROP INDEX "dashboard"."outbox_status_available_at_idx";--> statement-breakpoint
+CREATE INDEX "outbox_dead_created_at_idx" ON "dashboard"."outbox" USING btree ("created_at") WHERE status = 'dead';
