@@ -15,31 +15,14 @@ export interface ConfirmedPublisher {
 const keyOf = (exchange: string | undefined, routingKey: string | undefined, messageId: string | undefined) =>
   `${exchange ?? ""}\u0000${routingKey ?? ""}\u0000${messageId ?? ""}`;
 
-/**
- * One promise per turn of the event loop, shared by every confirm that arrives in it: a
- * `setImmediate` per publish costs more than the publish's own bookkeeping at tens of thousands per
- * second.
- */
-function sharedNextTurn(): () => Promise<void> {
-  let pending: Promise<void> | undefined;
-  return () => {
-    if (pending) return pending;
-    const turn = new Promise<void>((resolve) =>
-      setImmediate(() => {
-        pending = undefined;
-        resolve();
-      }),
-    );
-    pending = turn;
-    return turn;
-  };
-}
+const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /**
  * RabbitMQ sends `basic.return` before the `basic.ack` of an unroutable mandatory message, but
  * rabbitmq-client emits the return on a later `setImmediate` than it resolves the confirm; so after
  * the confirm we wait one turn and then look for a return with the same exchange, routing key and
- * message id.
+ * message id. The wait is one `setImmediate` per publish, scheduled after its confirm: one shared by
+ * several confirms could be scheduled before the return of a later one and run ahead of it.
  */
 export function createConfirmedPublisher(connection: Connection, maxAttempts: number): ConfirmedPublisher {
   const publisher = connection.createPublisher({
@@ -48,7 +31,6 @@ export function createConfirmedPublisher(connection: Connection, maxAttempts: nu
     exchanges: [{ exchange: EVENTS_EXCHANGE, type: "topic", durable: true }],
   });
   const awaiting = new Map<string, ReturnedMessage | null>();
-  const nextTurn = sharedNextTurn();
   publisher.on("basic.return", (message: ReturnedMessage) => {
     const key = keyOf(message.exchange, message.routingKey, message.messageId);
     if (awaiting.has(key)) awaiting.set(key, message);
