@@ -340,7 +340,9 @@ export async function main(maxRate = Number(Bun.argv[2] ?? 20_000)): Promise<voi
       ["producer processes × connections", `${PRODUCER_PROCS} × ${PRODUCER_CONNECTIONS}`],
     ];
     for (const x of results) {
-      rows.push([`${x.system} sustained`, fmt(x.sustainedRate)]);
+      // Nothing sustained means below the first step, not zero.
+      const sustained = x.sustainedRate > 0 ? fmt(x.sustainedRate) : `< ${fmt(FIRST_STEP)}`;
+      rows.push([`${x.system} sustained`, sustained]);
       rows.push([
         `${x.system} commit→publish @ ${x.half}/s`,
         `p50 ${ms(x.p50)}, p99 ${ms(x.p99)} (n=${x.measured})`,
