@@ -34,6 +34,16 @@ export function outboxQueries(schema: string) {
     },
 
     /**
+     * Run first in a claim's transaction. The backlog grows faster than autovacuum's statistics follow
+     * it, and a planner that believes a few hundred rows are pending reads every pending row through a
+     * bitmap and sorts them, on every claim; without bitmaps it walks the `seq` index and stops at the
+     * batch, whatever the backlog.
+     */
+    claimPlan(): SQL {
+      return sql`set local enable_bitmapscan = off`;
+    },
+
+    /**
      * Up to `limit` due pending rows in insertion order, skipping rows another relay holds; of those, only
      * rows whose aggregate has no earlier pending row outside this claim (held elsewhere, backing off, or
      * not yet committed when the earlier one is) — so an aggregate's next event waits for the previous one.
@@ -45,16 +55,6 @@ export function outboxQueries(schema: string) {
      * earlier row of its aggregate found one. (An anti-join over all pending rows read the whole backlog
      * on every claim, so claims slowed down exactly when the backlog grew.)
      */
-    /**
-     * Run first in a claim's transaction. The backlog grows faster than autovacuum's statistics follow
-     * it, and a planner that believes a few hundred rows are pending reads every pending row through a
-     * bitmap and sorts them, on every claim; without bitmaps it walks the `seq` index and stops at the
-     * batch, whatever the backlog.
-     */
-    claimPlan(): SQL {
-      return sql`set local enable_bitmapscan = off`;
-    },
-
     claim(limit: number): SQL {
       return sql`with candidates as (
         select id, aggregate_id, type, payload, attempts, created_at, seq from ${table}
