@@ -1,3 +1,4 @@
+import { deleteRedisKeys } from "@diana/core/kv/testing";
 import { RedisClient, SQL } from "bun";
 
 const ADMIN = process.env.TEST_DATABASE_ADMIN_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
@@ -25,18 +26,7 @@ export async function scratch(): Promise<Scratch> {
       await admin.unsafe(`drop database if exists ${name}`);
       await admin.close();
       const redis = new RedisClient(REDIS_URL);
-      let cursor = "0";
-      do {
-        const [next, keys] = (await redis.send("SCAN", [
-          cursor,
-          "MATCH",
-          `${keyPrefix}*`,
-          "COUNT",
-          "500",
-        ])) as [string, string[]];
-        cursor = next;
-        if (keys.length) await redis.send("DEL", keys);
-      } while (cursor !== "0");
+      await deleteRedisKeys(redis, keyPrefix);
       redis.close();
     },
   };

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { redisKv } from "@diana/core/kv";
-import { runKvConformance } from "@diana/core/kv/testing";
+import { deleteRedisKeys, runKvConformance } from "@diana/core/kv/testing";
 import { requireServer } from "@diana/core/testing";
 import { RedisClient } from "bun";
 import postgres from "postgres";
@@ -266,18 +266,7 @@ if (redisServer.available) {
     const admin = new RedisClient(redisAdminUrl);
     try {
       for (const s of serviceNames) await admin.send("ACL", ["DELUSER", redisUserOf(s, userPrefix)]);
-      let cursor = "0";
-      do {
-        const [next, keys] = (await admin.send("SCAN", [
-          cursor,
-          "MATCH",
-          `${keyPrefix}*`,
-          "COUNT",
-          "1000",
-        ])) as [string, string[]];
-        if (keys.length > 0) await admin.send("DEL", keys);
-        cursor = next;
-      } while (cursor !== "0");
+      await deleteRedisKeys(admin, keyPrefix);
       const users = (await admin.send("ACL", ["USERS"])) as string[];
       expect(users.filter((u) => u.startsWith(userPrefix))).toEqual([]);
     } finally {

@@ -1,8 +1,8 @@
 import { afterAll, describe, expect, test } from "bun:test";
 import { RedisClient } from "bun";
 import { requireServer } from "../testing/require-server";
-import { runKvConformance } from "./conformance";
 import { escapeGlob, redisKv } from "./redis";
+import { deleteRedisKeys, runKvConformance } from "./testing";
 
 const url = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
 const runPrefix = `diana-test:${crypto.randomUUID().slice(0, 8)}:`;
@@ -26,18 +26,7 @@ const suite = skip ? describe.skip : describe;
 suite("redisKv", () => {
   afterAll(async () => {
     const admin = new RedisClient(url);
-    let cursor = "0";
-    do {
-      const [next, keys] = (await admin.send("SCAN", [
-        cursor,
-        "MATCH",
-        `${escapeGlob(runPrefix)}*`,
-        "COUNT",
-        "1000",
-      ])) as [string, string[]];
-      if (keys.length > 0) await admin.send("DEL", keys);
-      cursor = next;
-    } while (cursor !== "0");
+    await deleteRedisKeys(admin, runPrefix);
     expect(await admin.send("SCAN", ["0", "MATCH", `${escapeGlob(runPrefix)}*`, "COUNT", "1000"])).toEqual([
       "0",
       [],
