@@ -16,18 +16,13 @@ import {
   Type,
 } from "@diana/core/bus";
 import { ratio, summaryBlock } from "./lib/machine";
+import { scratchVhost } from "./lib/vhost";
 
 const N = Number(Bun.argv[2] ?? 100_000);
 const WINDOW = 256;
 const PREFETCH = 200;
 const CONCURRENCY = 100;
 const ROUNDS = 3;
-
-async function rabbitmqctl(...args: string[]): Promise<void> {
-  const proc = Bun.spawn(["rabbitmqctl", ...args], { stdout: "ignore", stderr: "pipe" });
-  if ((await proc.exited) !== 0)
-    throw new Error(`rabbitmqctl ${args.join(" ")}: ${await new Response(proc.stderr).text()}`);
-}
 
 /** Runs `fn(0..n-1)` with at most `window` calls in flight; resolves with messages per second. */
 async function windowed(n: number, window: number, fn: (i: number) => Promise<unknown>): Promise<number> {
@@ -41,10 +36,8 @@ async function windowed(n: number, window: number, fn: (i: number) => Promise<un
   return n / ((performance.now() - started) / 1000);
 }
 
-const vhost = `diana-bench-${Bun.randomUUIDv7("hex").slice(-8)}`;
-await rabbitmqctl("add_vhost", vhost);
-await rabbitmqctl("set_permissions", "-p", vhost, "guest", ".*", ".*", ".*");
-const url = `amqp://guest:guest@127.0.0.1:5672/${vhost}`;
+const vhost = await scratchVhost();
+const url = vhost.url;
 // Each side on its own connection: the raw side on rabbitmq-client as it comes, Diana on the
 // connection every Diana bus opens (writes coalesced per event-loop turn).
 const connection = new AmqpConnection(url);
@@ -179,5 +172,5 @@ try {
 } finally {
   await dianaConnection.close();
   await connection.close();
-  await rabbitmqctl("delete_vhost", vhost);
+  await vhost.drop();
 }

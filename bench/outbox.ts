@@ -3,7 +3,7 @@
  * peers measured in the same run: a minimal reference relay written here (SKIP LOCKED, batch 500,
  * confirms, polling) and graphile-worker (a job per event, added in the business transaction, whose task
  * publishes with confirms). For each: the highest offered rate sustained without the backlog growing
- * (steps of STEP_MS), then p50/p99 commit → publish confirm at half that rate. The producers run in
+ * (steps of `outbox/steps.ts`), then p50/p99 commit → publish confirm at half that rate. The producers run in
  * PRODUCER_PROCS processes of their own (`outbox/producer.ts`, commit times on the shared wall clock), so
  * the step that fails is the relay's; the relay under test and the consumer run here. Its own database
  * and vhost, both removed at the end. `bun run bench/outbox.ts [maxRate]`; knobs: BENCH_PRODUCER_PROCS,
@@ -17,174 +17,26 @@ import { runMigrations as graphileMigrations, Logger, run as runGraphile } from 
 import postgres from "postgres";
 import { Connection } from "rabbitmq-client";
 import { ratio, summaryBlock } from "./lib/machine";
-import { catalog, type ProducerArgs, TYPE } from "./outbox/producer";
+import { scratchVhost } from "./lib/vhost";
+import { catalog, TYPE } from "./outbox/producer";
+import {
+  EVENTS_PER_TX,
+  FIRST_STEP,
+  measure,
+  outOfTime,
+  PRODUCER_CONNECTIONS,
+  PRODUCER_PROCS,
+  type System,
+} from "./outbox/steps";
 
-const EVENTS_PER_TX = 10;
-const PRODUCER_PROCS = Number(process.env.BENCH_PRODUCER_PROCS ?? 3);
-const PRODUCER_CONNECTIONS = Number(process.env.BENCH_PRODUCER_CONNECTIONS ?? 8);
-const PRODUCER = new URL("./outbox/producer.ts", import.meta.url).pathname;
-const FIRST_STEP = Number(process.env.BENCH_FIRST_STEP ?? 4_000);
-/** Each step offers this much more than the last: fine enough that a 10 % difference shows. */
-const STEP_FACTOR = 1.15;
 const RELAY_CONCURRENCY = Number(process.env.BENCH_RELAY_CONCURRENCY ?? 2);
 /** Which systems to run, by name prefix (comma-separated); all by default. */
 const SYSTEMS = (process.env.BENCH_SYSTEMS ?? "").split(",").filter(Boolean);
-const STEP_MS = 4_000;
-const LATENCY_MS = 5_000;
-const DEADLINE_MS = 8 * 60_000;
-/** Wall clock with sub-millisecond resolution, comparable with the producer processes'. */
-const wallNow = () => performance.timeOrigin + performance.now();
-
-/** How one system under test is driven. */
-interface System {
-  name: string;
-  /** What the producer processes write: outbox rows, or graphile-worker jobs. */
-  mode: ProducerArgs["mode"];
-  start(onPublished: (id: string) => void): Promise<void>;
-  stop(): Promise<void>;
-  reset(): Promise<void>;
-}
-
-interface StepResult {
-  rate: number;
-  achieved: number;
-  backlog: number;
-  /** Of the backlog, committed but not yet published (the rest is published, not yet consumed). */
-  unpublished: number;
-  sustained: boolean;
-}
-
-const started = performance.now();
-const outOfTime = () => performance.now() - started > DEADLINE_MS;
-
-function percentile(sorted: number[], p: number): number {
-  if (sorted.length === 0) return Number.NaN;
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
-}
-
-async function rabbitmqctl(...args: string[]): Promise<void> {
-  const proc = Bun.spawn(["rabbitmqctl", ...args], { stdout: "ignore", stderr: "pipe" });
-  if ((await proc.exited) !== 0)
-    throw new Error(`rabbitmqctl ${args.join(" ")}: ${await new Response(proc.stderr).text()}`);
-}
-
-/**
- * Offers `rate` events/s for `ms` as transactions of EVENTS_PER_TX, open loop, from PRODUCER_PROCS
- * producer processes (`bench/outbox/producer.ts`) of PRODUCER_CONNECTIONS connections each, all starting
- * at the same wall-clock instant. A producer that falls behind shows as `achieved` < `rate`. With
- * `committed`, every event's commit time (wall clock) lands in it.
- */
-async function offer(
-  mode: ProducerArgs["mode"],
-  url: string,
-  rate: number,
-  ms: number,
-  committed?: Map<string, number>,
-) {
-  const startAt = wallNow() + 1_500;
-  const procs = Array.from({ length: PRODUCER_PROCS }, (_, p) => {
-    const args: ProducerArgs = {
-      mode,
-      url,
-      rate: rate / PRODUCER_PROCS,
-      ms,
-      perTx: EVENTS_PER_TX,
-      connections: PRODUCER_CONNECTIONS,
-      startAt,
-      ids: committed !== undefined,
-      tag: `p${p}-${Bun.randomUUIDv7("hex").slice(-6)}`,
-    };
-    return Bun.spawn(["bun", PRODUCER, JSON.stringify(args)], { stdout: "pipe", stderr: "inherit" });
-  });
-  const kill = setTimeout(() => {
-    for (const proc of procs) proc.kill();
-  }, ms + 20_000);
-  try {
-    let written = 0;
-    let achieved = 0;
-    await Promise.all(
-      procs.map(async (proc) => {
-        const text = await new Response(proc.stdout).text();
-        await proc.exited;
-        for (const line of text.split("\n")) {
-          if (line.startsWith("c ") && committed) {
-            const [, id, at] = line.split(" ");
-            committed.set(id!, Number(at));
-          } else if (line.startsWith("done ")) {
-            const done = JSON.parse(line.slice(5)) as { written: number; achieved: number };
-            written += done.written;
-            achieved += done.achieved;
-          }
-        }
-      }),
-    );
-    return { written, achieved };
-  } finally {
-    clearTimeout(kill);
-  }
-}
-
-async function measure(system: System, url: string, consumed: () => number, maxRate: number) {
-  const published = new Map<string, number>();
-  let publishedCount = 0;
-  await system.reset();
-  await system.start((id) => {
-    publishedCount++;
-    published.set(id, wallNow());
-  });
-  const steps: StepResult[] = [];
-  const committed = new Map<string, number>();
-  let consumedBase = consumed();
-  let publishedBase = publishedCount;
-  let sustainedRate = 0;
-  try {
-    for (let rate = FIRST_STEP; rate <= maxRate && !outOfTime(); rate = Math.round(rate * STEP_FACTOR)) {
-      const { written, achieved } = await offer(system.mode, url, rate, STEP_MS);
-      // Backlog at the end of the step: committed but not yet consumed. Sustained = less than 0.5 s worth
-      // and a producer that kept within 5 % of the offered rate.
-      const backlog = written - (consumed() - consumedBase);
-      const unpublished = written - (publishedCount - publishedBase);
-      const sustained = backlog <= rate * 0.5 && achieved >= rate * 0.95;
-      steps.push({ rate, achieved, backlog, unpublished, sustained });
-      // Drain before the next step (bounded).
-      const drainUntil = performance.now() + 30_000;
-      while (consumed() - consumedBase < written && performance.now() < drainUntil) await Bun.sleep(20);
-      consumedBase = consumed();
-      publishedBase = publishedCount;
-      published.clear();
-      if (!sustained) break;
-      sustainedRate = rate;
-    }
-    // Latency at half the sustained rate.
-    committed.clear();
-    published.clear();
-    const half = Math.max(500, Math.round(sustainedRate / 2));
-    const { written } = await offer(system.mode, url, half, LATENCY_MS, committed);
-    const drainUntil = performance.now() + 30_000;
-    while (consumed() - consumedBase < written && performance.now() < drainUntil) await Bun.sleep(20);
-    const latencies = [...committed]
-      .map(([id, at]) => (published.get(id) ?? Number.NaN) - at)
-      .filter((l) => Number.isFinite(l))
-      .sort((a, b) => a - b);
-    return {
-      steps,
-      sustainedRate,
-      half,
-      p50: percentile(latencies, 50),
-      p99: percentile(latencies, 99),
-      measured: latencies.length,
-    };
-  } finally {
-    await system.stop();
-  }
-}
 
 export async function main(maxRate = Number(Bun.argv[2] ?? 20_000)): Promise<void> {
   const testDb = await createTestDatabase();
-  const vhost = `diana-bench-${Bun.randomUUIDv7("hex").slice(-8)}`;
-  await rabbitmqctl("add_vhost", vhost);
-  await rabbitmqctl("set_permissions", "-p", vhost, "guest", ".*", ".*", ".*");
-  const amqpUrl = `amqp://guest:guest@127.0.0.1:5672/${vhost}`;
+  const vhost = await scratchVhost();
+  const amqpUrl = vhost.url;
   const database = await connect({ url: testDb.url, max: 24 });
   const raw = postgres(testDb.url, { max: 8, onnotice: () => {} });
   const closers: Array<() => Promise<unknown>> = [];
@@ -359,7 +211,7 @@ export async function main(maxRate = Number(Bun.argv[2] ?? 20_000)): Promise<voi
     await raw.end({ timeout: 5 });
     await database.close();
     await testDb.drop();
-    await rabbitmqctl("delete_vhost", vhost).catch(() => {});
+    await vhost.drop().catch(() => {});
   }
 }
 
