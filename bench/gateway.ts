@@ -3,8 +3,10 @@
  * per user, breaker + retry policy of the resilient client) to a trivial upstream, against nginx
  * (`proxy_pass`, one worker, upstream keep-alive) to the same upstream, same machine, same run. Prints
  * req/s of each, the ratio, and p99 latencies, and the CPU time each proxy spent per request (user + system,
- * from `process.cpuUsage` for the gateway and `/proc` for nginx's master and worker): on a shared machine
- * req/s moves with everyone else's load, CPU per request much less. Every load run is bounded in time.
+ * from `process.cpuUsage` for the gateway and `/proc` for the other proxies): on a shared machine req/s
+ * moves with everyone else's load, CPU per request much less. A third proxy in the same run,
+ * `gateway/bare-proxy.ts` (`Bun.serve` + `fetch`, no policy at all), shows the floor the runtime itself
+ * sets for any gateway on Bun. Every load run is bounded in time.
  */
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -140,6 +142,15 @@ http {
     stderr: "inherit",
   });
 
+  const barePort = freePort();
+  const bare = Bun.spawn(
+    ["bun", join(import.meta.dir, "gateway/bare-proxy.ts"), String(upstreamPort), String(barePort)],
+    {
+      stdout: "ignore",
+      stderr: "inherit",
+    },
+  );
+
   const auth = await createTestAuth();
   const gateway = createApp({
     ...testPlatformDeps({ logger: silentLogger, port: freePort(), auth: auth.users }),
@@ -156,13 +167,19 @@ http {
     const headers: Record<string, string> = process.env.BENCH_ANONYMOUS
       ? {}
       : { authorization: await auth.bearer("viewer") };
-    await Promise.all([waitHttp(`http://127.0.0.1:${upstreamPort}/`), waitHttp(ng)]);
+    const bp = `http://127.0.0.1:${barePort}/api/trivial/`;
+    await Promise.all([waitHttp(`http://127.0.0.1:${upstreamPort}/`), waitHttp(ng), waitHttp(bp)]);
     const check = await fetch(gw, { headers });
     if (check.status !== 200 || !check.headers.get("ratelimit-remaining"))
       throw new Error(`gateway answered ${check.status} without rate-limit headers`);
 
     await wrk(gw, headers); // warm-up: JIT and connection pools
     const diana = await measured(ownCpuSeconds, () => wrk(gw, headers));
+    await wrk(bp); // warm-up
+    const floor = await measured(
+      () => procCpuSeconds(bare.pid),
+      () => wrk(bp),
+    );
     const peer = await measured(
       () => procCpuSeconds(nginx.pid),
       () => wrk(ng),
@@ -178,16 +195,19 @@ http {
     const line = (r: Run) =>
       `${r.rps.toFixed(0).padStart(8)} req/s   p99 ${r.p99Ms.toFixed(2)} ms   CPU ${r.cpuUs?.toFixed(1)} µs/req   errors ${r.errors}`;
     console.log(`  diana gateway : ${line(diana)}`);
+    console.log(`  bun bare proxy: ${line(floor)}   (Bun.serve + fetch, no policy: the runtime's floor)`);
     console.log(`  nginx         : ${line(peer)}`);
     console.log(`  ratio (diana / nginx): ${(diana.rps / peer.rps).toFixed(2)}× req/s`);
+    console.log(
+      `  ratio (bare bun proxy / nginx): ${(floor.rps / peer.rps).toFixed(2)}× req/s — the most any Bun gateway reaches here`,
+    );
     console.log(
       `  CPU per request (nginx / diana): ${((peer.cpuUs ?? Number.NaN) / (diana.cpuUs ?? Number.NaN)).toFixed(2)}× (what the proxy itself costs; wrk and the upstream share the cores)`,
     );
   } finally {
     await gateway.stop("bench done");
-    nginx.kill();
-    upstream.kill();
-    await Promise.all([nginx.exited, upstream.exited]);
+    for (const p of [nginx, upstream, bare]) p.kill();
+    await Promise.all([nginx.exited, upstream.exited, bare.exited]);
     await rm(dir, { recursive: true, force: true });
   }
 }
