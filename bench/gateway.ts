@@ -15,6 +15,7 @@ import { memoryKv } from "@diana/core/kv";
 import { silentLogger } from "@diana/core/log";
 import { createTestAuth, testPlatformDeps } from "@diana/core/testing";
 import { createApp } from "@diana/gateway";
+import { processTreeCpuSeconds } from "./lib/cpu";
 
 const DURATION_S = Number(process.env.BENCH_DURATION_S ?? 5);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 64);
@@ -27,24 +28,6 @@ interface Run {
   /** CPU µs the proxy spent per request, when measured. */
   cpuUs?: number;
   requests: number;
-}
-
-const CLOCK_TICKS_PER_S = 100;
-
-/** CPU seconds (user + system) of a process and its children, from `/proc` (Linux); NaN elsewhere. */
-async function procCpuSeconds(pid: number): Promise<number> {
-  try {
-    const children = (await Bun.file(`/proc/${pid}/task/${pid}/children`).text()).trim().split(/\s+/);
-    let ticks = 0;
-    for (const p of [String(pid), ...children.filter(Boolean)]) {
-      const stat = await Bun.file(`/proc/${p}/stat`).text();
-      const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-      ticks += Number(fields[11]) + Number(fields[12]); // utime, stime
-    }
-    return ticks / CLOCK_TICKS_PER_S;
-  } catch {
-    return Number.NaN;
-  }
 }
 
 /** Runs wrk while measuring the CPU spent by the proxy (`cpuSeconds` read before and after). */
@@ -177,11 +160,11 @@ http {
     const diana = await measured(ownCpuSeconds, () => wrk(gw, headers));
     await wrk(bp); // warm-up
     const floor = await measured(
-      () => procCpuSeconds(bare.pid),
+      async () => processTreeCpuSeconds(bare.pid),
       () => wrk(bp),
     );
     const peer = await measured(
-      () => procCpuSeconds(nginx.pid),
+      async () => processTreeCpuSeconds(nginx.pid),
       () => wrk(ng),
     );
     const date = new Date().toISOString();

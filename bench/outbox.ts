@@ -9,16 +9,20 @@
  * and vhost, both removed at the end. `bun run bench/outbox.ts [maxRate]`; knobs: BENCH_PRODUCER_PROCS,
  * BENCH_PRODUCER_CONNECTIONS, BENCH_FIRST_STEP, BENCH_RELAY_CONCURRENCY, BENCH_SYSTEMS (name prefixes).
  */
-import { createAmqpConnection, createRabbitMqBus, EVENTS_EXCHANGE, type EventBus } from "@diana/core/bus";
+import { availableParallelism } from "node:os";
+import { createAmqpConnection, createRabbitMqBus, type EventBus } from "@diana/core/bus";
 import { createOutbox, createOutboxRelay } from "@diana/core/outbox";
 import { connect } from "@diana/db";
 import { createTestDatabase } from "@diana/db/testing";
 import { runMigrations as graphileMigrations, Logger, run as runGraphile } from "graphile-worker";
 import postgres from "postgres";
 import { Connection } from "rabbitmq-client";
+import { cpuAccount, pidsNamed } from "./lib/cpu";
 import { ratio, summaryBlock } from "./lib/machine";
 import { scratchVhost } from "./lib/vhost";
+import { backendPids, cpuLine, startConsumer } from "./outbox/processes";
 import { catalog, TYPE } from "./outbox/producer";
+import { referenceRelay } from "./outbox/reference-relay";
 import {
   EVENTS_PER_TX,
   FIRST_STEP,
@@ -26,8 +30,21 @@ import {
   outOfTime,
   PRODUCER_CONNECTIONS,
   PRODUCER_PROCS,
+  producerPids,
+  STEP_MS,
   type System,
 } from "./outbox/steps";
+
+/** `application_name` of each side's Postgres connections. */
+const DIANA_RELAY = "diana-relay";
+const REFERENCE_RELAY = "reference-relay";
+const GRAPHILE = "graphile-worker";
+const PRODUCER = "producer";
+const relayApp: Record<string, string> = {
+  "Diana relay": DIANA_RELAY,
+  "reference relay": REFERENCE_RELAY,
+  "graphile-worker": GRAPHILE,
+};
 
 const RELAY_CONCURRENCY = Number(process.env.BENCH_RELAY_CONCURRENCY ?? 2);
 /** Which systems to run, by name prefix (comma-separated); all by default. */
@@ -37,15 +54,18 @@ export async function main(maxRate = Number(Bun.argv[2] ?? 20_000)): Promise<voi
   const testDb = await createTestDatabase();
   const vhost = await scratchVhost();
   const amqpUrl = vhost.url;
-  const database = await connect({ url: testDb.url, max: 24 });
-  const raw = postgres(testDb.url, { max: 8, onnotice: () => {} });
+  // Each pool names itself, so the CPU of its Postgres backends is counted to its side.
+  const as = (name: string) => `${testDb.url}?application_name=${name}`;
+  const database = await connect({ url: as(DIANA_RELAY), max: 24 });
+  const raw = postgres(as(REFERENCE_RELAY), { max: 8, onnotice: () => {} });
+  const admin = postgres(as("bench-admin"), { max: 1, onnotice: () => {} });
   const closers: Array<() => Promise<unknown>> = [];
   try {
     await database.migrate("trading");
     await graphileMigrations({ connectionString: testDb.url, logger: quietLogger() });
-    // Diana's relay and the consumer (the same for every system) on connections as Diana opens them
-    // (writes coalesced per event-loop turn); the reference relay and graphile-worker's task on
-    // rabbitmq-client as it comes.
+    // Diana's relay on a connection as Diana opens them (writes coalesced per event-loop turn); the
+    // reference relay and graphile-worker's task on rabbitmq-client as it comes. The consumer, the same
+    // for every system, runs in a process of its own.
     const plainConnection = new Connection(amqpUrl);
     closers.push(() => plainConnection.close());
     const newBus = (
@@ -56,16 +76,9 @@ export async function main(maxRate = Number(Bun.argv[2] ?? 20_000)): Promise<voi
       closers.push(() => bus.close());
       return bus;
     };
-    let consumedCount = 0;
-    const consumerBus = newBus();
-    const subscription = await consumerBus.subscribe(
-      { consumer: "bench-outbox", patterns: ["bench.#"], concurrency: 100, prefetch: 200 },
-      () => {
-        consumedCount++;
-      },
-    );
-    closers.push(() => subscription.close());
-    const consumed = () => consumedCount;
+    const consumer = await startConsumer(amqpUrl);
+    closers.push(() => consumer.stop());
+    const consumed = consumer.consumed;
     const outbox = createOutbox({ database, schema: "trading", catalog, source: "/bench/outbox" });
     const resetOutbox = async () => {
       await database.sql`truncate trading.outbox`;
@@ -90,51 +103,17 @@ export async function main(maxRate = Number(Bun.argv[2] ?? 20_000)): Promise<voi
 
     // Reference: the minimal relay — poll, SKIP LOCKED, batch 500, publish all with confirms, mark sent.
     const reference: System = (() => {
-      const publisher = plainConnection.createPublisher({ confirm: true });
-      closers.push(() => publisher.close());
-      let running = false;
-      let loop: Promise<void> | undefined;
+      let relay: ReturnType<typeof referenceRelay> | undefined;
       return {
         name: "reference relay",
         mode: "outbox",
         reset: resetOutbox,
         async start(onPublished) {
-          running = true;
-          loop = (async () => {
-            while (running) {
-              const n = await raw.begin(async (tx) => {
-                const rows = await tx<{ id: string; payload: { type: string } }[]>`
-                  select id, payload from trading.outbox where status = 'pending'
-                  order by seq limit 500 for update skip locked`;
-                if (rows.length === 0) return 0;
-                await Promise.all(
-                  rows.map(async (row) => {
-                    await publisher.send(
-                      {
-                        exchange: EVENTS_EXCHANGE,
-                        routingKey: row.payload.type,
-                        messageId: row.id,
-                        mandatory: true,
-                        durable: true,
-                        contentType: "application/cloudevents+json",
-                      },
-                      Buffer.from(JSON.stringify(row.payload)),
-                    );
-                    onPublished(row.id);
-                  }),
-                );
-                await tx`update trading.outbox set status = 'sent', sent_at = now()
-                  where id = any(string_to_array(${rows.map((r) => r.id).join(",")}, ',')::uuid[])`;
-                return rows.length;
-              });
-              if (n === 0) await Bun.sleep(5);
-            }
-          })();
+          relay = referenceRelay(raw, plainConnection, onPublished);
+          closers.push(() => relay!.close());
+          relay.start();
         },
-        async stop() {
-          running = false;
-          await loop;
-        },
+        stop: async () => relay?.stop(),
       };
     })();
 
@@ -152,7 +131,7 @@ export async function main(maxRate = Number(Bun.argv[2] ?? 20_000)): Promise<voi
         async start(onPublished) {
           published = onPublished;
           runner = await runGraphile({
-            connectionString: testDb.url,
+            connectionString: as(GRAPHILE),
             concurrency: 24,
             noHandleSignals: true,
             pollInterval: 1_000,
@@ -174,17 +153,30 @@ export async function main(maxRate = Number(Bun.argv[2] ?? 20_000)): Promise<voi
       };
     })();
 
-    const results = [];
+    const backends = backendPids(admin);
+    const broker = pidsNamed("beam.smp");
+    const results: Array<
+      Awaited<ReturnType<typeof measure>> & { system: string; cpu: Record<string, number> }
+    > = [];
     for (const system of [diana, reference, graphile]) {
       if (outOfTime()) break;
       if (SYSTEMS.length > 0 && !SYSTEMS.some((p) => system.name.startsWith(p))) continue;
-      const result = await measure(system, testDb.url, consumed, maxRate);
-      results.push({ system: system.name, ...result });
+      const cpu = cpuAccount({
+        producers: async () => [...producerPids, ...(await backends.of(PRODUCER))],
+        broker: () => broker,
+        consumer: () => [consumer.pid],
+        relay: async () => [process.pid, ...(await backends.of(relayApp[system.name]!))],
+      });
+      await cpu.start();
+      const result = await measure(system, as(PRODUCER), consumed, maxRate, () => cpu.read());
+      const seconds = await cpu.stop();
+      results.push({ system: system.name, ...result, cpu: seconds });
       console.log(
         `${system.name}: ${result.steps.map((s) => `${s.rate}/s→${s.sustained ? "ok" : `backlog ${s.backlog} (unpublished ${s.unpublished}), producer ${Math.round(s.achieved)}/s`}`).join("  ")}`,
       );
     }
-    const [d, r, g] = results;
+    const named = (prefix: string) => results.find((x) => x.system.startsWith(prefix));
+    const [d, r, g] = [named("Diana"), named("reference"), named("graphile")];
     const fmt = (n: number) => `${Math.round(n).toLocaleString("en-US")} events/s`;
     const ms = (n: number) => `${n.toFixed(1)} ms`;
     const rows: Array<[string, string]> = [
@@ -199,21 +191,50 @@ export async function main(maxRate = Number(Bun.argv[2] ?? 20_000)): Promise<voi
         `${x.system} commit→publish @ ${x.half}/s`,
         `p50 ${ms(x.p50)}, p99 ${ms(x.p99)} (n=${x.measured})`,
       ]);
+      rows.push([`${x.system} CPU over its run`, cpuLine(x.cpu)]);
+      const limit = limitStep(x);
+      if (limit?.cpu)
+        rows.push([
+          `${x.system} CPU @ ${limit.rate}/s (${limit.sustained ? "last step" : "first missed"})`,
+          `${cpuLine(limit.cpu)}; machine ${((100 * limit.cpu.machine!) / (cores * STEP_S)).toFixed(0)} % busy`,
+        ]);
     }
     if (d) rows.push(["Diana sustained (goal ≥ 10,000)", d.sustainedRate >= 10_000 ? "met" : "missed"]);
     if (d && r) rows.push(["Diana / reference", ratio(d.sustainedRate, r.sustainedRate, 1.5, true)]);
     if (d && g && g.sustainedRate > 0)
       rows.push(["Diana / graphile-worker", ratio(d.sustainedRate, g.sustainedRate)]);
     if (d) rows.push(["Diana p99 commit→publish (goal ≤ 50 ms)", d.p99 <= 50 ? "met" : "missed"]);
+    // What the machine allows: at Diana's limiting step, everything but the relay (producers, broker,
+    // consumer, Postgres's own processes, the kernel) cost this much CPU per event; a relay costing
+    // nothing could go no faster than the cores divided by that.
+    const step = d && limitStep(d);
+    if (step?.cpu) {
+      const perEvent = (step.cpu.machine! - step.cpu.relay!) / (step.achieved * STEP_S);
+      const bound = cores / perEvent;
+      rows.push([
+        "any relay on this machine (bound)",
+        `≤ ${fmt(bound)} (${(perEvent * 1e6).toFixed(0)} µs CPU per event besides the relay)`,
+      ]);
+      if (r && r.sustainedRate > 0)
+        rows.push(["any relay / reference (bound)", `≤ ${(bound / r.sustainedRate).toFixed(2)}×`]);
+    }
     console.log(summaryBlock("outbox: commit → consumer ack, durable, synchronous_commit on", rows));
   } finally {
     for (const close of closers.reverse()) await close().catch(() => {});
     await raw.end({ timeout: 5 });
+    await admin.end({ timeout: 5 });
     await database.close();
     await testDb.drop();
     await vhost.drop().catch(() => {});
   }
 }
+
+const cores = availableParallelism();
+const STEP_S = STEP_MS / 1000;
+
+/** The step that decided the result: the first one missed, else the last one run. */
+const limitStep = (x: Awaited<ReturnType<typeof measure>>) =>
+  x.steps.find((s) => !s.sustained) ?? x.steps.at(-1);
 
 function quietLogger() {
   // graphile-worker logs every start and stop; the bench prints its own summary.

@@ -1,0 +1,146 @@
+/**
+ * `bun run bench outbox-drain`: what a relay costs per event, with no producers sharing the machine. A
+ * backlog of BENCH_DRAIN_EVENTS (default 50,000) pending events over 1,000 aggregates is written through
+ * Diana's `enqueue`, then each relay drains it — claim, publish with confirms, mark — while the consumer
+ * (its own process) takes the events off the queue. Prints the drain rate and the CPU each side spent per
+ * event: the relay (its process and its Postgres backends), the broker, the consumer, and the machine.
+ * Where `outbox.ts` asks how fast the whole pipeline goes on a shared machine, this asks what the relay
+ * itself costs. Its own database and vhost, both removed at the end.
+ */
+import { createAmqpConnection, createRabbitMqBus } from "@diana/core/bus";
+import { createOutbox, createOutboxRelay } from "@diana/core/outbox";
+import { connect } from "@diana/db";
+import { createTestDatabase } from "@diana/db/testing";
+import postgres from "postgres";
+import { Connection } from "rabbitmq-client";
+import { cpuAccount, pidsNamed } from "./lib/cpu";
+import { ratio, summaryBlock } from "./lib/machine";
+import { scratchVhost } from "./lib/vhost";
+import { backendPids, cpuLine, startConsumer } from "./outbox/processes";
+import { catalog, TYPE } from "./outbox/producer";
+import { referenceRelay } from "./outbox/reference-relay";
+
+const EVENTS = Number(process.env.BENCH_DRAIN_EVENTS ?? 50_000);
+const TIMEOUT_MS = 5 * 60_000;
+
+interface Relay {
+  name: string;
+  app: string;
+  start(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export async function main(): Promise<void> {
+  const testDb = await createTestDatabase();
+  const vhost = await scratchVhost();
+  const as = (name: string) => `${testDb.url}?application_name=${name}`;
+  const database = await connect({ url: as("diana-relay"), max: 24 });
+  const raw = postgres(as("reference-relay"), { max: 8, onnotice: () => {} });
+  const admin = postgres(as("bench-admin"), { max: 1, onnotice: () => {} });
+  const closers: Array<() => Promise<unknown>> = [];
+  try {
+    await database.migrate("trading");
+    const consumer = await startConsumer(vhost.url);
+    closers.push(() => consumer.stop());
+    const outbox = createOutbox({ database, schema: "trading", catalog, source: "/bench/outbox" });
+    const dianaConnection = createAmqpConnection(vhost.url);
+    const plainConnection = new Connection(vhost.url);
+    const bus = createRabbitMqBus({ connection: dianaConnection, catalog, source: "/bench/outbox" });
+    // Closed in reverse: the bus before the connections under it.
+    closers.push(
+      () => dianaConnection.close(),
+      () => plainConnection.close(),
+      () => bus.close(),
+    );
+
+    const relays: Relay[] = [
+      (() => {
+        const relay = createOutboxRelay({ outbox, bus, batchSize: 500 });
+        return { name: "Diana relay", app: "diana-relay", start: relay.start, stop: relay.stop };
+      })(),
+      (() => {
+        const relay = referenceRelay(raw, plainConnection, () => {});
+        closers.push(() => relay.close());
+        return {
+          name: "reference relay",
+          app: "reference-relay",
+          start: async () => relay.start(),
+          stop: relay.stop,
+        };
+      })(),
+    ];
+
+    const backends = backendPids(admin);
+    const broker = pidsNamed("beam.smp");
+    const results = [];
+    for (const relay of relays) {
+      await admin`truncate trading.outbox`;
+      let written = 0;
+      while (written < EVENTS) {
+        const n = Math.min(1_000, EVENTS - written);
+        const events = Array.from({ length: n }, (_, i) => ({
+          type: TYPE as typeof TYPE,
+          subject: `agg-${(written + i) % 1_000}`,
+          data: { orderId: `o-${written + i}`, qty: "1" },
+        }));
+        await database.db.transaction((t) => outbox.enqueue(t, events));
+        written += n;
+      }
+      const consumedBefore = consumer.consumed();
+      const cpu = cpuAccount({
+        relay: async () => [process.pid, ...(await backends.of(relay.app))],
+        broker: () => broker,
+        consumer: () => [consumer.pid],
+      });
+      await cpu.start();
+      const started = performance.now();
+      await relay.start();
+      const deadline = started + TIMEOUT_MS;
+      let published = 0;
+      for (;;) {
+        const [row] = await admin<{ sent: number }[]>`
+          select count(*)::int as sent from trading.outbox where status = 'sent'`;
+        published = row!.sent;
+        if (published >= EVENTS) break;
+        if (performance.now() > deadline)
+          throw new Error(`${relay.name}: ${published}/${EVENTS} after ${TIMEOUT_MS} ms`);
+        await Bun.sleep(20);
+      }
+      const seconds = (performance.now() - started) / 1000;
+      await relay.stop();
+      const spent = await cpu.stop();
+      // The consumer drains on its own; wait for it so the next relay starts on an empty queue.
+      const drainBy = performance.now() + 60_000;
+      while (consumer.consumed() - consumedBefore < EVENTS && performance.now() < drainBy)
+        await Bun.sleep(20);
+      results.push({ relay: relay.name, rate: EVENTS / seconds, cpu: spent });
+      console.log(`${relay.name}: ${EVENTS} events in ${seconds.toFixed(2)} s`);
+    }
+
+    const perEvent = (s: number) => `${((s / EVENTS) * 1e6).toFixed(1)} µs`;
+    const rows: Array<[string, string]> = [["events drained", `${EVENTS} (1,000 aggregates)`]];
+    for (const r of results) {
+      rows.push([`${r.relay} drain rate`, `${Math.round(r.rate).toLocaleString("en-US")} events/s`]);
+      rows.push([
+        `${r.relay} CPU per event`,
+        `relay ${perEvent(r.cpu.relay!)}, broker ${perEvent(r.cpu.broker!)}, consumer ${perEvent(r.cpu.consumer!)}, machine ${perEvent(r.cpu.machine!)}`,
+      ]);
+      rows.push([`${r.relay} CPU shares`, cpuLine(r.cpu)]);
+    }
+    const [d, ref] = results;
+    if (d && ref) {
+      rows.push(["drain rate, Diana / reference", ratio(d.rate, ref.rate)]);
+      rows.push(["relay CPU per event, Diana / reference", ratio(d.cpu.relay!, ref.cpu.relay!)]);
+    }
+    console.log(summaryBlock("outbox drain: relay cost per event, no producers", rows));
+  } finally {
+    for (const close of closers.reverse()) await close().catch(() => {});
+    await raw.end({ timeout: 5 });
+    await admin.end({ timeout: 5 });
+    await database.close();
+    await testDb.drop();
+    await vhost.drop().catch(() => {});
+  }
+}
+
+if (import.meta.main) await main();
