@@ -4,7 +4,17 @@
  */
 import { join } from "node:path";
 
-const scripts = ["startup", "breaker", "http-client", "bus", "outbox", "outbox-drain", "gateway", "config", "registry"];
+const scripts = [
+  "startup",
+  "breaker",
+  "http-client",
+  "bus",
+  "outbox",
+  "outbox-drain",
+  "gateway",
+  "config",
+  "registry",
+];
 const chosen = Bun.argv.length > 2 ? Bun.argv.slice(2) : scripts;
 const unknown = chosen.filter((s) => !scripts.includes(s));
 if (unknown.length) {
