@@ -1,4 +1,5 @@
 import { type AsyncMessage, type Connection, ConsumerStatus } from "rabbitmq-client";
+import { ackCoalescingConnection } from "./ack-coalescing";
 import type { EventCatalog } from "./catalog";
 import { Dispatcher } from "./dispatcher";
 import { handleDelivery } from "./handle-delivery";
@@ -104,7 +105,8 @@ export async function subscribeRabbitMq<S extends EventSchemas>(
       }),
   });
 
-  const amqpConsumer = deps.connection.createConsumer(
+  // Acks leave in batches (one `basic.ack` with `multiple` per event-loop turn where order allows).
+  const amqpConsumer = ackCoalescingConnection(deps.connection).createConsumer(
     {
       queue: names.main,
       queueOptions: topology.main,
