@@ -12,6 +12,7 @@ import { connect, serviceNames } from "@diana/db";
 import { createTestDatabase } from "@diana/db/testing";
 import { Type } from "@sinclair/typebox";
 import { RedisClient } from "bun";
+import { dropOnInterrupt } from "./lib/interrupt";
 import { summaryBlock } from "./lib/machine";
 
 /** The eleven services, one config client each. */
@@ -43,6 +44,7 @@ function countdown(n: number) {
 
 async function configRun(publishes: number) {
   const testDb = await createTestDatabase();
+  const dropDatabase = dropOnInterrupt(() => testDb.drop());
   const database = await connect({ url: testDb.url, max: 20 });
   const port = freePort();
   const url = `http://127.0.0.1:${port}`;
@@ -116,7 +118,7 @@ async function configRun(publishes: number) {
     await Promise.all(clients.map((c) => c.stop()));
     await service.stop("bench done");
     await database.close();
-    await testDb.drop();
+    await dropDatabase();
   }
 }
 

@@ -22,6 +22,16 @@ if (unknown.length) {
   process.exit(2);
 }
 
+// An interrupt goes to the script running now, which removes its scratch database and vhost first.
+let running: ReturnType<typeof Bun.spawn> | undefined;
+for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) {
+  process.on(signal, async () => {
+    running?.kill(signal);
+    await running?.exited;
+    process.exit(128 + (signal === "SIGINT" ? 2 : signal === "SIGTERM" ? 15 : 1));
+  });
+}
+
 const failed: string[] = [];
 for (const name of chosen) {
   const file = join(import.meta.dir, `${name}.ts`);
@@ -35,6 +45,7 @@ for (const name of chosen) {
     stderr: "inherit",
     cwd: join(import.meta.dir, ".."),
   });
+  running = proc;
   if ((await proc.exited) !== 0) failed.push(name);
 }
 if (failed.length) {

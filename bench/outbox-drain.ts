@@ -15,6 +15,7 @@ import { createTestDatabase } from "@diana/db/testing";
 import postgres from "postgres";
 import { Connection } from "rabbitmq-client";
 import { cpuAccount, pidsNamed } from "./lib/cpu";
+import { dropOnInterrupt } from "./lib/interrupt";
 import { ratio, summaryBlock } from "./lib/machine";
 import { scratchVhost } from "./lib/vhost";
 import { backendPids, cpuLine, startConsumer } from "./outbox/processes";
@@ -35,6 +36,7 @@ interface Relay {
 
 export async function main(): Promise<void> {
   const testDb = await createTestDatabase();
+  const dropDatabase = dropOnInterrupt(() => testDb.drop());
   const vhost = await scratchVhost();
   const as = (name: string) => `${testDb.url}?application_name=${name}`;
   const database = await connect({ url: as("diana-relay"), max: 24 });
@@ -144,7 +146,7 @@ export async function main(): Promise<void> {
     await raw.end({ timeout: 5 });
     await admin.end({ timeout: 5 });
     await database.close();
-    await testDb.drop();
+    await dropDatabase();
     await vhost.drop().catch(() => {});
   }
 }

@@ -18,6 +18,7 @@ import { runMigrations as graphileMigrations, Logger, run as runGraphile } from 
 import postgres from "postgres";
 import { Connection } from "rabbitmq-client";
 import { cpuAccount, pidsNamed } from "./lib/cpu";
+import { dropOnInterrupt } from "./lib/interrupt";
 import { ratio, summaryBlock } from "./lib/machine";
 import { scratchVhost } from "./lib/vhost";
 import { backendPids, cpuLine, startConsumer } from "./outbox/processes";
@@ -52,6 +53,7 @@ const SYSTEMS = (process.env.BENCH_SYSTEMS ?? "").split(",").filter(Boolean);
 
 export async function main(maxRate = Number(Bun.argv[2] ?? 20_000)): Promise<void> {
   const testDb = await createTestDatabase();
+  const dropDatabase = dropOnInterrupt(() => testDb.drop());
   const vhost = await scratchVhost();
   const amqpUrl = vhost.url;
   // Each pool names itself, so the CPU of its Postgres backends is counted to its side.
@@ -224,7 +226,7 @@ export async function main(maxRate = Number(Bun.argv[2] ?? 20_000)): Promise<voi
     await raw.end({ timeout: 5 });
     await admin.end({ timeout: 5 });
     await database.close();
-    await testDb.drop();
+    await dropDatabase();
     await vhost.drop().catch(() => {});
   }
 }

@@ -1,5 +1,6 @@
 import { deleteRedisKeys } from "@diana/core/kv/testing";
 import { RedisClient, SQL } from "bun";
+import { dropOnInterrupt } from "./interrupt";
 
 const ADMIN = process.env.TEST_DATABASE_ADMIN_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
 export const REDIS_URL = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
@@ -21,13 +22,13 @@ export async function scratch(): Promise<Scratch> {
   return {
     databaseUrl: url.toString(),
     keyPrefix,
-    async drop() {
+    drop: dropOnInterrupt(async () => {
       await admin.unsafe(`select pg_terminate_backend(pid) from pg_stat_activity where datname = '${name}'`);
       await admin.unsafe(`drop database if exists ${name}`);
       await admin.close();
       const redis = new RedisClient(REDIS_URL);
       await deleteRedisKeys(redis, keyPrefix);
       redis.close();
-    },
+    }),
   };
 }

@@ -1,3 +1,5 @@
+import { dropOnInterrupt } from "./interrupt";
+
 /** A benchmark's own RabbitMQ vhost on the local broker (guest, loopback); `drop()` deletes it. */
 export interface ScratchVhost {
   url: string;
@@ -11,7 +13,7 @@ async function rabbitmqctl(...args: string[]): Promise<void> {
 }
 
 /**
- * Creates `diana-bench-<random>` with permissions for guest.
+ * Creates `diana-bench-<random>` with permissions for guest; an interrupted run still deletes it.
  *
  * @example
  * const vhost = await scratchVhost();
@@ -23,6 +25,6 @@ export async function scratchVhost(): Promise<ScratchVhost> {
   await rabbitmqctl("set_permissions", "-p", name, "guest", ".*", ".*", ".*");
   return {
     url: `amqp://guest:guest@127.0.0.1:5672/${name}`,
-    drop: () => rabbitmqctl("delete_vhost", name),
+    drop: dropOnInterrupt(() => rabbitmqctl("delete_vhost", name)),
   };
 }
