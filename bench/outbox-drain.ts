@@ -10,17 +10,13 @@
  */
 import { createAmqpConnection, createRabbitMqBus } from "@diana/core/bus";
 import { createOutbox, createOutboxRelay } from "@diana/core/outbox";
-import { connect } from "@diana/db";
-import { createTestDatabase } from "@diana/db/testing";
-import postgres from "postgres";
 import { Connection } from "rabbitmq-client";
 import { cpuAccount, pidsNamed } from "./lib/cpu";
-import { dropOnInterrupt } from "./lib/interrupt";
 import { ratio, summaryBlock } from "./lib/machine";
-import { scratchVhost } from "./lib/vhost";
 import { backendPids, cpuLine, startConsumer } from "./outbox/processes";
 import { catalog, TYPE } from "./outbox/producer";
 import { referenceRelay } from "./outbox/reference-relay";
+import { DIANA_RELAY, outboxScratch, REFERENCE_RELAY } from "./outbox/scratch";
 
 const EVENTS = Number(process.env.BENCH_DRAIN_EVENTS ?? 50_000);
 /** Which relays to run, by name prefix (comma-separated); both by default. */
@@ -35,21 +31,15 @@ interface Relay {
 }
 
 export async function main(): Promise<void> {
-  const testDb = await createTestDatabase();
-  const dropDatabase = dropOnInterrupt(() => testDb.drop());
-  const vhost = await scratchVhost();
-  const as = (name: string) => `${testDb.url}?application_name=${name}`;
-  const database = await connect({ url: as("diana-relay"), max: 24 });
-  const raw = postgres(as("reference-relay"), { max: 8, onnotice: () => {} });
-  const admin = postgres(as("bench-admin"), { max: 1, onnotice: () => {} });
-  const closers: Array<() => Promise<unknown>> = [];
+  const scratch = await outboxScratch();
+  const { amqpUrl, database, raw, admin, closers } = scratch;
   try {
     await database.migrate("trading");
-    const consumer = await startConsumer(vhost.url);
+    const consumer = await startConsumer(amqpUrl);
     closers.push(() => consumer.stop());
     const outbox = createOutbox({ database, schema: "trading", catalog, source: "/bench/outbox" });
-    const dianaConnection = createAmqpConnection(vhost.url);
-    const plainConnection = new Connection(vhost.url);
+    const dianaConnection = createAmqpConnection(amqpUrl);
+    const plainConnection = new Connection(amqpUrl);
     const bus = createRabbitMqBus({ connection: dianaConnection, catalog, source: "/bench/outbox" });
     // Closed in reverse: the bus before the connections under it.
     closers.push(
@@ -61,14 +51,14 @@ export async function main(): Promise<void> {
     const relays: Relay[] = [
       (() => {
         const relay = createOutboxRelay({ outbox, bus, batchSize: 500 });
-        return { name: "Diana relay", app: "diana-relay", start: relay.start, stop: relay.stop };
+        return { name: "Diana relay", app: DIANA_RELAY, start: relay.start, stop: relay.stop };
       })(),
       (() => {
         const relay = referenceRelay(raw, plainConnection, () => {});
         closers.push(() => relay.close());
         return {
           name: "reference relay",
-          app: "reference-relay",
+          app: REFERENCE_RELAY,
           start: async () => relay.start(),
           stop: relay.stop,
         };
@@ -142,12 +132,7 @@ export async function main(): Promise<void> {
     }
     console.log(summaryBlock("outbox drain: relay cost per event, no producers", rows));
   } finally {
-    for (const close of closers.reverse()) await close().catch(() => {});
-    await raw.end({ timeout: 5 });
-    await admin.end({ timeout: 5 });
-    await database.close();
-    await dropDatabase();
-    await vhost.drop().catch(() => {});
+    await scratch.close();
   }
 }
 
