@@ -28,7 +28,7 @@ export function coalesceAcks(ch: Channel): AckCoalescing {
   if (existing) return existing;
   const state: AckCoalescing = { sent: { frames: 0, messages: 0 } };
   coalesced.set(ch, state);
-  /** Delivered to this channel's consumer and not yet acked, nacked or rejected. */
+  /** Delivered to this channel's consumer and not yet acked or nacked. */
   const outstanding = new Set<number>();
   let held: number[] = [];
   let scheduled = false;
@@ -74,11 +74,16 @@ export function coalesceAcks(ch: Channel): AckCoalescing {
       if (!params.noAck) outstanding.add(message.deliveryTag);
       cb(message);
     });
+  /** A caller's own `multiple` settles every outstanding tag up to its own (all of them for tag 0). */
+  const settleUpTo = (tag: number) => {
+    for (const t of outstanding) if (tag === 0 || t <= tag) outstanding.delete(t);
+  };
   ch.basicAck = (params) => {
     const tag = params.deliveryTag ?? 0;
     if (params.multiple || !outstanding.delete(tag)) {
-      // Not a delivery this channel recorded, or already a batch: send as asked, after what is held.
+      // A caller's batch, or not a delivery this channel recorded: send as asked, after what is held.
       flush();
+      if (params.multiple) settleUpTo(tag);
       basicAck(params);
       return;
     }
@@ -89,8 +94,12 @@ export function coalesceAcks(ch: Channel): AckCoalescing {
     }
   };
   ch.basicNack = (params) => {
-    if (params.multiple) outstanding.clear();
-    else outstanding.delete(params.deliveryTag ?? 0);
+    const tag = params.deliveryTag ?? 0;
+    if (params.multiple) {
+      // Held acks first: a multiple nack would otherwise settle them, and their ack would then be refused.
+      flush();
+      settleUpTo(tag);
+    } else outstanding.delete(tag);
     basicNack(params);
   };
   ch.close = async () => {
