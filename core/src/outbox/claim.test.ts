@@ -1,6 +1,6 @@
 import { beforeEach, describe, expect, test } from "bun:test";
 import { sql } from "drizzle-orm";
-import { rowsOf } from "./rows";
+import { claimRows } from "./queries";
 import { harness } from "./testing/harness";
 import { testOutboxDatabase } from "./testing/postgres";
 
@@ -33,12 +33,9 @@ suite(`outbox claim on Postgres${pg.reason ? ` (skipped: ${pg.reason})` : ""}`, 
   /** Claims (and releases) up to `limit` rows; returns the names claimed, in order. */
   async function claim(ids: Map<string, string>, limit = 500): Promise<string[]> {
     const byId = new Map([...ids].map(([name, id]) => [id, name]));
-    return database.db.transaction(async (tx) => {
-      await tx.execute(q.claimPlan());
-      return rowsOf<{ id: string }>(await tx.execute(q.claim(limit))).map(
-        (row) => byId.get(row.id) ?? row.id,
-      );
-    });
+    return database.db.transaction(async (tx) =>
+      (await claimRows(tx, q, limit)).map((row) => byId.get(row.id) ?? row.id),
+    );
   }
 
   beforeEach(async () => {

@@ -1,4 +1,6 @@
 import { type SQL, sql } from "drizzle-orm";
+import { rowsOf } from "./rows";
+import type { SqlExecutor } from "./types";
 
 /** A pending row the relay claimed, locked until its transaction ends. */
 export interface ClaimedRow {
@@ -132,3 +134,9 @@ export function outboxQueries(schema: string) {
 }
 
 export type OutboxQueries = ReturnType<typeof outboxQueries>;
+
+/** Claims a batch in `tx` (which holds the rows until it ends): `claimPlan`, then `claim`, as they must go. */
+export async function claimRows(tx: SqlExecutor, q: OutboxQueries, limit: number): Promise<ClaimedRow[]> {
+  await tx.execute(q.claimPlan());
+  return rowsOf<ClaimedRow>(await tx.execute(q.claim(limit)));
+}

@@ -4,7 +4,7 @@ import type { Clock, EventBus, EventEnvelope, PublishInput } from "../bus/types"
 import { DEFAULT_ROW_BACKOFF, type RowBackoff, rowBackoffMs } from "./backoff";
 import { relayListeners } from "./listeners";
 import type { Outbox } from "./outbox";
-import type { ClaimedRow, FailedRow } from "./queries";
+import { type ClaimedRow, claimRows, type FailedRow } from "./queries";
 import { rowsOf } from "./rows";
 import type { OutboxOps, OutboxStats, RelayEvent } from "./types";
 import { wakeSignal } from "./wake-signal";
@@ -181,8 +181,7 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
   async function runOnce(): Promise<RoundResult> {
     const started = performance.now();
     const result = await db.transaction(async (tx) => {
-      await tx.execute(q.claimPlan());
-      const rows = rowsOf<ClaimedRow>(await tx.execute(q.claim(batchSize)));
+      const rows = await claimRows(tx, q, batchSize);
       if (rows.length === 0) return { claimed: 0, published: 0, failed: 0 };
       const { sent, failed } = await publishRound(rows);
       if (sent.length > 0) await tx.execute(q.markSent(sent));
