@@ -32,12 +32,6 @@ import {
   type System,
 } from "./outbox/steps";
 
-const relayApp: Record<string, string> = {
-  "Diana relay": DIANA_RELAY,
-  "reference relay": REFERENCE_RELAY,
-  "graphile-worker": GRAPHILE,
-};
-
 const RELAY_CONCURRENCY = Number(process.env.BENCH_RELAY_CONCURRENCY ?? 2);
 /** Which systems to run, by name prefix (comma-separated); all by default. */
 const SYSTEMS = (process.env.BENCH_SYSTEMS ?? "").split(",").filter(Boolean);
@@ -75,6 +69,7 @@ export async function main(maxRate = Number(Bun.argv[2] ?? 20_000)): Promise<voi
       let relay: ReturnType<typeof createOutboxRelay> | undefined;
       return {
         name: "Diana relay",
+        app: DIANA_RELAY,
         mode: "outbox",
         reset: resetOutbox,
         async start(onPublished) {
@@ -91,6 +86,7 @@ export async function main(maxRate = Number(Bun.argv[2] ?? 20_000)): Promise<voi
       let relay: ReturnType<typeof referenceRelay> | undefined;
       return {
         name: "reference relay",
+        app: REFERENCE_RELAY,
         mode: "outbox",
         reset: resetOutbox,
         async start(onPublished) {
@@ -109,6 +105,7 @@ export async function main(maxRate = Number(Bun.argv[2] ?? 20_000)): Promise<voi
       let published: (id: string) => void = () => {};
       return {
         name: "graphile-worker",
+        app: GRAPHILE,
         mode: "graphile",
         reset: async () => {
           await raw`delete from graphile_worker._private_jobs`;
@@ -150,7 +147,7 @@ export async function main(maxRate = Number(Bun.argv[2] ?? 20_000)): Promise<voi
         producers: async () => [...producerPids, ...(await backends.of(PRODUCER))],
         broker: () => broker,
         consumer: () => [consumer.pid],
-        relay: async () => [process.pid, ...(await backends.of(relayApp[system.name]!))],
+        relay: async () => [process.pid, ...(await backends.of(system.app))],
       });
       await cpu.start();
       const result = await measure(system, as(PRODUCER), consumed, maxRate, () => cpu.read());

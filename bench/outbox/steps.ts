@@ -25,6 +25,8 @@ export interface System {
   name: string;
   /** What the producer processes write: outbox rows, or graphile-worker jobs. */
   mode: ProducerArgs["mode"];
+  /** `application_name` of its Postgres connections, so that their CPU counts to it. */
+  app: string;
   start(onPublished: (id: string) => void): Promise<void>;
   stop(): Promise<void>;
   reset(): Promise<void>;
