@@ -14,7 +14,7 @@ import { bindBreakerMetrics } from "../telemetry/breaker-metrics";
 import { httpServerTracing } from "../telemetry/http-server";
 import type { Tracing } from "../telemetry/tracing";
 import { allowedMethods } from "./allowed-methods";
-import { type CheckResult, checkReadiness, type ReadinessCheck } from "./health";
+import type { ReadinessCheck } from "./health";
 import { MAX_JSON_DEPTH, parseJsonBody, rawBodyRoutes } from "./json-depth";
 import { breakerOpsRoutes } from "./ops-breakers";
 import { busOpsRoutes } from "./ops-bus";
@@ -22,27 +22,17 @@ import { outboxOpsRoutes } from "./ops-outbox";
 import { problem, problemResponse } from "./problem";
 import { ProblemSchema } from "./problem-schema";
 
+export type { Attachment };
 export { ProblemSchema };
 
 import { errorResponse } from "./error-response";
 import { kitRoutes } from "./kit-routes";
+import { type Attachment, serviceLifecycle } from "./lifecycle";
 import { acceptId } from "./request-id";
 import { API_CSP, securityHeaders } from "./security-headers";
 
 /** Where the service's infrastructure lives. */
 export type InfraMode = "embedded" | "real";
-
-/** What a service does once it is ready and before it stops (registration, consumers, relays). */
-export interface Attachment {
-  /** Called by `start()` before the server listens (loading config, opening subscriptions). */
-  onStart?(service: ServiceInfo): Promise<void> | void;
-  /** Called once the service is listening and its readiness checks pass. */
-  onReady?(service: ServiceInfo): Promise<void> | void;
-  /** Called first when stopping, before the server stops accepting (deregistration goes here). */
-  onDrain?(): Promise<void> | void;
-  /** Called while stopping, after in-flight requests drained, in reverse order of attachment. */
-  onStop?(): Promise<void> | void;
-}
 
 /** How a service checks bearer tokens and roles. */
 export interface ServiceAuth {
@@ -164,7 +154,6 @@ export function createService(options: ServiceOptions) {
     startedAt: new Date(startedAt).toISOString(),
   };
   const requests = new WeakMap<Request, RequestMeta>();
-  let stopping: string | undefined;
 
   const metaOf = (request: Request): RequestMeta => {
     let meta = requests.get(request);
@@ -274,7 +263,17 @@ export function createService(options: ServiceOptions) {
           durationMs: Math.round(seconds * 1e4) / 10,
         });
     })
-    .use(kitRoutes({ checks, checkTimeoutMs, stopping: () => stopping, metrics, info, now, startedAt }))
+    .use(
+      kitRoutes({
+        checks,
+        checkTimeoutMs,
+        stopping: () => lifecycle.stopping(),
+        metrics,
+        info,
+        now,
+        startedAt,
+      }),
+    )
     .use(breakerOpsRoutes(breakers))
     .use(
       options.bus
@@ -288,33 +287,17 @@ export function createService(options: ServiceOptions) {
     )
     .use(outboxOpsRoutes(options.outbox, metrics.registry));
 
-  let server: ReturnType<typeof Bun.serve> | undefined;
-  let readyLoop: Promise<void> | undefined;
-  let readyResolve: () => void = () => {};
-  const ready = new Promise<void>((resolve) => {
-    readyResolve = resolve;
+  const lifecycle = serviceLifecycle({
+    app,
+    info,
+    log,
+    checks,
+    attachments,
+    checkTimeoutMs,
+    shutdownTimeoutMs,
+    port: options.port,
+    host: options.host,
   });
-
-  async function waitUntilReady(): Promise<void> {
-    let delay = 100;
-    let lastDown = "";
-    while (!stopping) {
-      const report = await checkReadiness(checks, checkTimeoutMs);
-      if (report.status === "ready") break;
-      const down = Object.entries(report.checks)
-        .filter(([, r]: [string, CheckResult]) => r.status === "down")
-        .map(([n, r]) => `${n}: ${r.error}`)
-        .join("; ");
-      if (down !== lastDown) log.warn("not ready yet", { down });
-      lastDown = down;
-      await Bun.sleep(delay);
-      delay = Math.min(delay * 2, 2_000);
-    }
-    if (stopping) return;
-    for (const a of attachments) await a.onReady?.(info);
-    log.info("ready", { url: info.url });
-    readyResolve();
-  }
 
   return {
     app,
@@ -323,7 +306,7 @@ export function createService(options: ServiceOptions) {
     metrics,
     breakers,
     /** Resolves once listening, ready, and every attachment's `onReady` has run. */
-    ready,
+    ready: lifecycle.ready,
     /** Adds a readiness check (e.g. the bus once connected). */
     addCheck(name: string, check: ReadinessCheck) {
       checks.set(name, check);
@@ -332,49 +315,8 @@ export function createService(options: ServiceOptions) {
     attach(attachment: Attachment) {
       attachments.push(attachment);
     },
-    /** Starts listening, then registers once readiness passes (in the background). */
-    async start(): Promise<ServiceInfo> {
-      if (server) return info;
-      for (const a of attachments) await a.onStart?.(info);
-      app.listen({ port: options.port, hostname: options.host ?? "0.0.0.0" });
-      server = app.server ?? undefined;
-      log.info("listening", { port: options.port });
-      readyLoop = waitUntilReady().catch((e) => log.error("failed to become ready", { error: e }));
-      return info;
-    },
-    /**
-     * Stops gracefully: readiness turns 503, attachments stop (deregistration first), the server
-     * stops accepting and drains in-flight requests up to `shutdownTimeoutMs`, then closes.
-     */
-    async stop(reason = "shutdown"): Promise<void> {
-      if (stopping) return;
-      stopping = reason;
-      log.info("stopping", { reason });
-      await readyLoop;
-      for (const a of attachments) {
-        try {
-          await a.onDrain?.();
-        } catch (e) {
-          log.warn("error while draining", { error: e });
-        }
-      }
-      if (server) {
-        const drained = server.stop(false).then(() => true);
-        const timedOut = Bun.sleep(shutdownTimeoutMs).then(() => false);
-        if (!(await Promise.race([drained, timedOut]))) {
-          log.warn("in-flight requests did not finish in time; closing them", { shutdownTimeoutMs });
-          await server.stop(true);
-        }
-      }
-      for (const a of [...attachments].reverse()) {
-        try {
-          await a.onStop?.();
-        } catch (e) {
-          log.error("error while stopping", { error: e });
-        }
-      }
-      log.info("stopped");
-    },
+    start: lifecycle.start,
+    stop: lifecycle.stop,
   };
 }
 
