@@ -1,4 +1,5 @@
 import { afterAll, describe, expect, test } from "bun:test";
+import { sql } from "drizzle-orm";
 import { readMigrationFiles } from "drizzle-orm/migrator";
 import postgres from "postgres";
 import { runDatabaseConformance } from "./conformance";
@@ -37,6 +38,36 @@ runDatabaseConformance({
     expect(error).toMatchObject({ name: "DbConnectionError", code: "DB_CONNECTION_FAILED" });
     expect((error as Error).message).toContain("127.0.0.1:1/diana");
     expect((error as Error).message).not.toContain("hunter2-secret");
+  });
+
+  test("drizzle's parameterized queries run as prepared statements, in and out of transactions; ?prepare=false turns them off", async () => {
+    const statements = (db: Awaited<ReturnType<typeof connect>>) =>
+      db.db
+        .transaction(async (tx) => {
+          await tx.execute(sql`select ${1}::int as in_tx`);
+          await tx.transaction((sp) => sp.execute(sql`select ${2}::int as in_savepoint`));
+        })
+        .then(async () => {
+          await db.db.execute(sql`select ${3}::int as outside`);
+          // One connection: the statements this session holds are the ones just run.
+          const rows = await db.sql<{ statement: string }>`select statement from pg_prepared_statements`;
+          return rows
+            .map((r) => r.statement)
+            .filter((s) => /::int as /.test(s) && !s.includes("pg_prepared"));
+        });
+    const prepared = await connect({ url: testDb!.url, max: 1 });
+    const off = await connect({ url: `${testDb!.url}?prepare=false`, max: 1 });
+    try {
+      expect((await statements(prepared)).sort()).toEqual([
+        "select $1::int as in_savepoint",
+        "select $1::int as in_tx",
+        "select $1::int as outside",
+      ]);
+      expect(await statements(off)).toEqual([]);
+    } finally {
+      await prepared.close();
+      await off.close();
+    }
   });
 
   test("a database that does not exist fails with DB_CONNECTION_FAILED", async () => {
