@@ -147,7 +147,8 @@ export async function main(maxRate = Number(Bun.argv[2] ?? 20_000)): Promise<voi
         producers: async () => [...producerPids, ...(await backends.of(PRODUCER))],
         broker: () => broker,
         consumer: () => [consumer.pid],
-        relay: async () => [process.pid, ...(await backends.of(system.app))],
+        relay: () => [process.pid],
+        "relay's postgres": () => backends.of(system.app),
       });
       await cpu.start();
       const result = await measure(system, as(PRODUCER), consumed, maxRate, () => cpu.read());
@@ -198,7 +199,8 @@ export async function main(maxRate = Number(Bun.argv[2] ?? 20_000)): Promise<voi
         `— (the machine was ${(100 * busy).toFixed(0)} % busy)`,
       ]);
     else if (step?.cpu) {
-      const perEvent = (step.cpu.machine! - step.cpu.relay!) / (step.achieved * STEP_S);
+      const relay = step.cpu.relay! + step.cpu["relay's postgres"]!;
+      const perEvent = (step.cpu.machine! - relay) / (step.achieved * STEP_S);
       const bound = cores / perEvent;
       rows.push([
         "any relay on this machine (bound)",

@@ -1,9 +1,10 @@
 /**
- * One producer process of `bench/outbox.ts`: commits business transactions of `perTx` events at `rate`
- * events/s (open loop, each transaction has its due time) from `connections` connections, starting at
- * the wall-clock instant `startAt` and for `ms`. Prints `c <id> <commit ms>` per event when `ids` is set
- * (wall clock: `performance.timeOrigin + performance.now()`, comparable across processes), then one line
- * `done <json>` with what it wrote. Argument: one JSON object (see `ProducerArgs`).
+ * One producer process of `bench/outbox.ts`, long-lived like the service it stands for: it connects
+ * once, then commits business transactions of `perTx` events on each offer it is sent over IPC, at
+ * `rate` events/s (open loop, each transaction has its due time) from `connections` connections,
+ * starting at the wall-clock instant `startAt` and for `ms`. It answers each offer with what it wrote
+ * and, when asked (`ids`), every event's commit time (wall clock: `performance.timeOrigin +
+ * performance.now()`, comparable across processes). Argument: one JSON object (see `ProducerArgs`).
  */
 import { defineEvents, Type } from "@diana/core/bus";
 import { createOutbox } from "@diana/core/outbox";
@@ -13,22 +14,30 @@ import postgres from "postgres";
 export interface ProducerArgs {
   mode: "outbox" | "graphile";
   url: string;
-  rate: number;
-  ms: number;
-  perTx: number;
   connections: number;
-  startAt: number;
-  ids: boolean;
   /** Distinguishes this process's order ids from its siblings'. */
   tag: string;
 }
+
+export interface Offer {
+  rate: number;
+  ms: number;
+  perTx: number;
+  startAt: number;
+  ids: boolean;
+}
+
+/** What the process sends over IPC: once `ready`, then one `done` per offer. */
+export type ProducerMessage =
+  | { ready: true }
+  | { done: { written: number; achieved: number; commits?: Array<[string, number]> } };
 
 export const TYPE = "bench.order.placed";
 export const catalog = defineEvents({ [TYPE]: Type.Object({ orderId: Type.String(), qty: Type.String() }) });
 
 const now = () => performance.timeOrigin + performance.now();
 
-async function run(args: ProducerArgs): Promise<void> {
+async function producer(args: ProducerArgs) {
   const database =
     args.mode === "outbox" ? await connect({ url: args.url, max: args.connections }) : undefined;
   const raw =
@@ -57,43 +66,54 @@ async function run(args: ProducerArgs): Promise<void> {
     );
     return jobs.map((j) => j.id);
   };
-  // Warm every connection before the start instant.
+  // Every connection open before the first offer.
   if (database) await Promise.all(Array.from({ length: args.connections }, () => database.sql`select 1`));
   else await Promise.all(Array.from({ length: args.connections }, () => raw!`select 1`));
 
-  const txPerSecond = args.rate / args.perTx;
-  const total = Math.floor((txPerSecond * args.ms) / 1000);
-  const wait0 = args.startAt - now();
-  if (wait0 > 0) await Bun.sleep(wait0);
-  const t0 = now();
-  let next = 0;
-  let lastCommit = t0;
-  const out: string[] = [];
-  await Promise.all(
-    Array.from({ length: args.connections }, async () => {
-      for (;;) {
-        const i = next++;
-        if (i >= total) return;
-        const wait = t0 + (i / txPerSecond) * 1000 - now();
-        if (wait > 1) await Bun.sleep(wait);
-        const ids = await write(args.perTx);
-        const at = now();
-        lastCommit = Math.max(lastCommit, at);
-        if (args.ids) for (const id of ids) out.push(`c ${id} ${at.toFixed(3)}`);
-      }
-    }),
-  );
-  const written = total * args.perTx;
-  const elapsed = lastCommit - t0;
-  if (out.length > 0) await Bun.write(Bun.stdout, `${out.join("\n")}\n`);
-  console.log(
-    `done ${JSON.stringify({ written, elapsed, achieved: written / (Math.max(elapsed, args.ms) / 1000) })}`,
-  );
-  await raw?.end({ timeout: 2 });
-  await database?.close();
+  return {
+    async offer(offer: Offer) {
+      const txPerSecond = offer.rate / offer.perTx;
+      const total = Math.floor((txPerSecond * offer.ms) / 1000);
+      const wait0 = offer.startAt - now();
+      if (wait0 > 0) await Bun.sleep(wait0);
+      const t0 = now();
+      let next = 0;
+      let lastCommit = t0;
+      const commits: Array<[string, number]> = [];
+      await Promise.all(
+        Array.from({ length: args.connections }, async () => {
+          for (;;) {
+            const i = next++;
+            if (i >= total) return;
+            const wait = t0 + (i / txPerSecond) * 1000 - now();
+            if (wait > 1) await Bun.sleep(wait);
+            const ids = await write(offer.perTx);
+            const at = now();
+            lastCommit = Math.max(lastCommit, at);
+            if (offer.ids) for (const id of ids) commits.push([id, at]);
+          }
+        }),
+      );
+      const written = total * offer.perTx;
+      const achieved = written / (Math.max(lastCommit - t0, offer.ms) / 1000);
+      return { written, achieved, ...(offer.ids ? { commits } : {}) };
+    },
+    async close() {
+      await raw?.end({ timeout: 2 });
+      await database?.close();
+    },
+  };
 }
 
 if (import.meta.main) {
-  await run(JSON.parse(Bun.argv[2] ?? "{}") as ProducerArgs);
-  process.exit(0);
+  const self = await producer(JSON.parse(Bun.argv[2] ?? "{}") as ProducerArgs);
+  const send = (message: ProducerMessage) => process.send?.(message);
+  process.on("message", async (message: { offer?: Offer; stop?: true }) => {
+    if (message.offer) send({ done: await self.offer(message.offer) });
+    if (message.stop) {
+      await self.close();
+      process.exit(0);
+    }
+  });
+  send({ ready: true });
 }

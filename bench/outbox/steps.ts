@@ -3,7 +3,7 @@
  * step, judges whether the system under test kept up, climbs until it does not, then measures
  * commit → publish latency at half the rate it sustained.
  */
-import type { ProducerArgs } from "./producer";
+import type { Offer, ProducerArgs, ProducerMessage } from "./producer";
 
 export const EVENTS_PER_TX = 10;
 export const PRODUCER_PROCS = Number(process.env.BENCH_PRODUCER_PROCS ?? 3);
@@ -13,9 +13,10 @@ export const FIRST_STEP = Number(process.env.BENCH_FIRST_STEP ?? 4_000);
 /** Each step offers this much more than the last: fine enough that a 10 % difference shows. */
 const STEP_FACTOR = 1.15;
 export const STEP_MS = 4_000;
-/** Pids of the producer processes of the step running now (for CPU accounting). */
+/** Pids of the producer processes running now (for CPU accounting). */
 export const producerPids = new Set<number>();
 const LATENCY_MS = 5_000;
+const WARM_UP_MS = 3_000;
 const DEADLINE_MS = 8 * 60_000;
 /** Wall clock with sub-millisecond resolution, comparable with the producer processes'. */
 const wallNow = () => performance.timeOrigin + performance.now();
@@ -55,78 +56,106 @@ function percentile(sorted: number[], p: number): number {
 }
 
 /**
- * Offers `rate` events/s for `ms` as transactions of EVENTS_PER_TX, open loop, from PRODUCER_PROCS
- * producer processes (`bench/outbox/producer.ts`) of PRODUCER_CONNECTIONS connections each, all starting
- * at the same wall-clock instant. A producer that falls behind shows as `achieved` < `rate`. With
- * `committed`, every event's commit time (wall clock) lands in it. With `cpu`, the CPU each group spent
- * from that instant for `ms` (producer start-up left out).
+ * PRODUCER_PROCS producer processes (`bench/outbox/producer.ts`) of PRODUCER_CONNECTIONS connections each,
+ * started once per system and kept for its whole run, as the services they stand for would be: their
+ * start-up and JIT warm-up happen before the first step (a warm-up offer), not inside it.
  */
-async function offer(
-  mode: ProducerArgs["mode"],
-  url: string,
-  rate: number,
-  ms: number,
-  committed?: Map<string, number>,
-  cpu?: CpuReader,
-) {
-  const startAt = wallNow() + 1_500;
-  let window: Promise<Record<string, number>> | undefined;
-  const windowTimer =
-    cpu &&
-    setTimeout(() => {
-      window = cpu().then(async (before) => {
-        await Bun.sleep(ms);
-        const after = await cpu();
-        return Object.fromEntries(Object.entries(after).map(([g, s]) => [g, s - (before[g] ?? 0)]));
-      });
-    }, startAt - wallNow());
+async function startProducers(mode: System["mode"], url: string) {
   const procs = Array.from({ length: PRODUCER_PROCS }, (_, p) => {
     const args: ProducerArgs = {
       mode,
       url,
-      rate: rate / PRODUCER_PROCS,
-      ms,
-      perTx: EVENTS_PER_TX,
       connections: PRODUCER_CONNECTIONS,
-      startAt,
-      ids: committed !== undefined,
       tag: `p${p}-${Bun.randomUUIDv7("hex").slice(-6)}`,
     };
+    let answer: (message: ProducerMessage) => void = () => {};
     const proc = Bun.spawn(["bun", PRODUCER_SCRIPT, JSON.stringify(args)], {
-      stdout: "pipe",
+      stdout: "inherit",
       stderr: "inherit",
+      ipc: (message: ProducerMessage) => answer(message),
     });
     producerPids.add(proc.pid);
     void proc.exited.then(() => producerPids.delete(proc.pid));
-    return proc;
+    /** The next message from this process, or an error if it exits or stays silent for `ms`. */
+    const next = (ms: number) =>
+      new Promise<ProducerMessage>((resolve, reject) => {
+        const timer = setTimeout(
+          () => reject(new Error(`producer ${proc.pid} did not answer in ${ms} ms`)),
+          ms,
+        );
+        answer = (message) => {
+          clearTimeout(timer);
+          resolve(message);
+        };
+        void proc.exited.then((code) => {
+          clearTimeout(timer);
+          reject(new Error(`producer ${proc.pid} exited (${code})`));
+        });
+      });
+    return { proc, next, ready: next(30_000) };
   });
-  const kill = setTimeout(() => {
-    for (const proc of procs) proc.kill();
-  }, ms + 20_000);
   try {
-    let written = 0;
-    let achieved = 0;
-    await Promise.all(
-      procs.map(async (proc) => {
-        const text = await new Response(proc.stdout).text();
-        await proc.exited;
-        for (const line of text.split("\n")) {
-          if (line.startsWith("c ") && committed) {
-            const [, id, at] = line.split(" ");
-            committed.set(id!, Number(at));
-          } else if (line.startsWith("done ")) {
-            const done = JSON.parse(line.slice(5)) as { written: number; achieved: number };
-            written += done.written;
-            achieved += done.achieved;
-          }
-        }
-      }),
-    );
-    return { written, achieved, cpu: await window };
-  } finally {
-    clearTimeout(kill);
-    clearTimeout(windowTimer);
+    await Promise.all(procs.map((p) => p.ready));
+  } catch (error) {
+    for (const { proc } of procs) proc.kill();
+    throw error;
   }
+  return {
+    /**
+     * Offers `rate` events/s for `ms` as transactions of EVENTS_PER_TX, open loop, split over the
+     * processes, all starting at the same wall-clock instant. A producer that falls behind shows as
+     * `achieved` < `rate`. With `committed`, every event's commit time (wall clock) lands in it. With
+     * `cpu`, the CPU each group spent from that instant for `ms`.
+     */
+    async offer(rate: number, ms: number, committed?: Map<string, number>, cpu?: CpuReader) {
+      const startAt = wallNow() + 200;
+      let window: Promise<Record<string, number>> | undefined;
+      const windowTimer =
+        cpu &&
+        setTimeout(() => {
+          window = cpu().then(async (before) => {
+            await Bun.sleep(ms);
+            const after = await cpu();
+            return Object.fromEntries(Object.entries(after).map(([g, s]) => [g, s - (before[g] ?? 0)]));
+          });
+        }, startAt - wallNow());
+      try {
+        const offer: Offer = {
+          rate: rate / PRODUCER_PROCS,
+          ms,
+          perTx: EVENTS_PER_TX,
+          startAt,
+          ids: committed !== undefined,
+        };
+        const answers = await Promise.all(
+          procs.map(({ proc, next }) => {
+            const answer = next(ms + 20_000);
+            proc.send({ offer });
+            return answer;
+          }),
+        );
+        let written = 0;
+        let achieved = 0;
+        for (const message of answers) {
+          if (!("done" in message)) throw new Error("a producer answered an offer with something else");
+          written += message.done.written;
+          achieved += message.done.achieved;
+          for (const [id, at] of message.done.commits ?? []) committed?.set(id, at);
+        }
+        return { written, achieved, cpu: await window };
+      } finally {
+        clearTimeout(windowTimer);
+      }
+    },
+    async stop() {
+      for (const { proc } of procs) proc.send({ stop: true });
+      const killer = setTimeout(() => {
+        for (const { proc } of procs) proc.kill();
+      }, 5_000);
+      await Promise.all(procs.map(({ proc }) => proc.exited));
+      clearTimeout(killer);
+    },
+  };
 }
 
 export async function measure(
@@ -147,34 +176,36 @@ export async function measure(
   const committed = new Map<string, number>();
   let consumedBase = consumed();
   let publishedBase = publishedCount;
+  /** Waits (bounded) until everything written since the last drain is consumed. */
+  const drain = async (written: number) => {
+    const until = performance.now() + 30_000;
+    while (consumed() - consumedBase < written && performance.now() < until) await Bun.sleep(20);
+    consumedBase = consumed();
+    publishedBase = publishedCount;
+    published.clear();
+  };
   let sustainedRate = 0;
+  let producers: Awaited<ReturnType<typeof startProducers>> | undefined;
   try {
+    producers = await startProducers(system.mode, url);
+    // Warm-up, not judged: the producers' and the relay's code compiled, their connections busy once.
+    await drain((await producers.offer(FIRST_STEP / 2, WARM_UP_MS)).written);
     for (let rate = FIRST_STEP; rate <= maxRate && !outOfTime(); rate = Math.round(rate * STEP_FACTOR)) {
-      const {
-        written,
-        achieved,
-        cpu: stepCpu,
-      } = await offer(system.mode, url, rate, STEP_MS, undefined, cpu);
+      const { written, achieved, cpu: stepCpu } = await producers.offer(rate, STEP_MS, undefined, cpu);
       // Backlog at the end of the step: committed but not yet consumed. Sustained = less than 0.5 s worth
       // and a producer that kept within 5 % of the offered rate.
       const backlog = written - (consumed() - consumedBase);
       const unpublished = written - (publishedCount - publishedBase);
       const sustained = backlog <= rate * 0.5 && achieved >= rate * 0.95;
       steps.push({ rate, achieved, backlog, unpublished, sustained, ...(stepCpu ? { cpu: stepCpu } : {}) });
-      // Drain before the next step (bounded).
-      const drainUntil = performance.now() + 30_000;
-      while (consumed() - consumedBase < written && performance.now() < drainUntil) await Bun.sleep(20);
-      consumedBase = consumed();
-      publishedBase = publishedCount;
-      published.clear();
+      await drain(written);
       if (!sustained) break;
       sustainedRate = rate;
     }
     // Latency at half the sustained rate.
     committed.clear();
-    published.clear();
     const half = Math.max(500, Math.round(sustainedRate / 2));
-    const { written } = await offer(system.mode, url, half, LATENCY_MS, committed);
+    const { written } = await producers.offer(half, LATENCY_MS, committed);
     const drainUntil = performance.now() + 30_000;
     while (consumed() - consumedBase < written && performance.now() < drainUntil) await Bun.sleep(20);
     const latencies = [...committed]
@@ -190,6 +221,7 @@ export async function measure(
       measured: latencies.length,
     };
   } finally {
+    await producers?.stop();
     await system.stop();
   }
 }
