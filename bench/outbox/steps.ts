@@ -1,7 +1,8 @@
 /**
  * The step driver of `bench/outbox.ts`: offers a rate from producer processes (`producer.ts`) for a
- * step, judges whether the system under test kept up, climbs until it does not, then measures
- * commit → publish latency at half the rate it sustained.
+ * step, judges whether the system under test kept up, climbs by 15 % until it does not, halves the gap
+ * between the last rate kept and the first missed twice, then measures commit → publish latency at half
+ * the rate it sustained.
  */
 import type { Offer, ProducerArgs, ProducerMessage } from "./producer";
 
@@ -12,6 +13,8 @@ const PRODUCER_SCRIPT = new URL("./producer.ts", import.meta.url).pathname;
 export const FIRST_STEP = Number(process.env.BENCH_FIRST_STEP ?? 4_000);
 /** Each step offers this much more than the last: fine enough that a 10 % difference shows. */
 const STEP_FACTOR = 1.15;
+/** Bisections between the last step sustained and the first missed. */
+const REFINE = Number(process.env.BENCH_REFINE ?? 2);
 export const STEP_MS = 4_000;
 /** Pids of the producer processes running now (for CPU accounting). */
 export const producerPids = new Set<number>();
@@ -190,8 +193,8 @@ export async function measure(
     producers = await startProducers(system.mode, url);
     // Warm-up, not judged: the producers' and the relay's code compiled, their connections busy once.
     await drain((await producers.offer(FIRST_STEP / 2, WARM_UP_MS)).written);
-    for (let rate = FIRST_STEP; rate <= maxRate && !outOfTime(); rate = Math.round(rate * STEP_FACTOR)) {
-      const { written, achieved, cpu: stepCpu } = await producers.offer(rate, STEP_MS, undefined, cpu);
+    const step = async (rate: number) => {
+      const { written, achieved, cpu: stepCpu } = await producers!.offer(rate, STEP_MS, undefined, cpu);
       // Backlog at the end of the step: committed but not yet consumed. Sustained = less than 0.5 s worth
       // and a producer that kept within 5 % of the offered rate.
       const backlog = written - (consumed() - consumedBase);
@@ -199,8 +202,22 @@ export async function measure(
       const sustained = backlog <= rate * 0.5 && achieved >= rate * 0.95;
       steps.push({ rate, achieved, backlog, unpublished, sustained, ...(stepCpu ? { cpu: stepCpu } : {}) });
       await drain(written);
-      if (!sustained) break;
+      return sustained;
+    };
+    let missed: number | undefined;
+    for (let rate = FIRST_STEP; rate <= maxRate && !outOfTime(); rate = Math.round(rate * STEP_FACTOR)) {
+      if (!(await step(rate))) {
+        missed = rate;
+        break;
+      }
       sustainedRate = rate;
+    }
+    // Halve the gap between the last step sustained and the first missed, REFINE times: a result within
+    // 4 % instead of 15 %, so that two systems a few percent apart do not land on the same step.
+    for (let k = 0; k < REFINE && missed && sustainedRate > 0 && !outOfTime(); k++) {
+      const rate = Math.round((sustainedRate + missed) / 2);
+      if (await step(rate)) sustainedRate = rate;
+      else missed = rate;
     }
     // Latency at half the sustained rate.
     committed.clear();

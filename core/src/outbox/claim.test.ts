@@ -42,6 +42,22 @@ suite(`outbox claim on Postgres${pg.reason ? ` (skipped: ${pg.reason})` : ""}`, 
     await database.db.execute(sql`delete from trading.outbox`);
   });
 
+  test("a claim's transaction skips the WAL flush at commit; the connection's next transaction does not", async () => {
+    const setting = async (tx: { execute(q: ReturnType<typeof sql>): PromiseLike<unknown> }) =>
+      ((await tx.execute(sql`select current_setting('synchronous_commit') as s`)) as Array<{ s: string }>)[0]!
+        .s;
+    const server = await database.db.transaction((tx) => setting(tx));
+    expect(server).not.toBe("off");
+    // One connection, so the next transaction runs where the claim ran.
+    const single = h.database(1);
+    const during = await single.db.transaction(async (tx) => {
+      await claimRows(tx, h.outbox(single).queries, 10);
+      return setting(tx);
+    });
+    expect(during).toBe("off");
+    expect(await single.db.transaction((tx) => setting(tx))).toBe(server);
+  });
+
   test("claims due rows in insertion order, at most the limit", async () => {
     const ids = await enqueue("a1", "b1", "a2", "c1");
     expect(await claim(ids)).toEqual(["a1", "b1", "a2", "c1"]);
