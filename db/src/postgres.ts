@@ -35,7 +35,7 @@ export function describeUrl(url: string): string {
  * queries; `?prepare=false` in the URL turns them off (PgBouncer in transaction mode). Queries without
  * parameters stay on the simple protocol. Transactions and savepoints hand drizzle a wrapped client too.
  */
-export function preparing(client: postgres.Sql): postgres.Sql {
+function preparing(client: postgres.Sql): postgres.Sql {
   return new Proxy(client, {
     get(target, key, receiver) {
       if (key === "unsafe")
