@@ -6,7 +6,8 @@
  * event: the relay (its process and its Postgres backends), the broker, the consumer, and the machine.
  * Where `outbox.ts` asks how fast the whole pipeline goes on a shared machine, this asks what the relay
  * itself costs. Its own database and vhost, both removed at the end. BENCH_RELAYS picks relays by name
- * prefix (comma-separated).
+ * prefix (comma-separated); BENCH_DRAIN_ORDER=random spreads events over the aggregates at random;
+ * BENCH_RELAY_CONCURRENCY sets Diana's workers (default 2).
  */
 import { createAmqpConnection, createRabbitMqBus } from "@diana/core/bus";
 import { createOutbox, createOutboxRelay } from "@diana/core/outbox";
@@ -22,6 +23,12 @@ const EVENTS = Number(process.env.BENCH_DRAIN_EVENTS ?? 50_000);
 /** Which relays to run, by name prefix (comma-separated); both by default. */
 const RELAYS = (process.env.BENCH_RELAYS ?? "").split(",").filter(Boolean);
 const TIMEOUT_MS = 5 * 60_000;
+const RELAY_CONCURRENCY = Number(process.env.BENCH_RELAY_CONCURRENCY ?? 2);
+/**
+ * Which aggregate each event belongs to: in turn (the default: a batch of 500 holds 500 aggregates, one
+ * event each) or at random (a batch holds several events of some aggregates, which wait for each other).
+ */
+const RANDOM = process.env.BENCH_DRAIN_ORDER === "random";
 
 interface Relay {
   name: string;
@@ -52,7 +59,7 @@ export async function main(): Promise<void> {
     let published = 0;
     const relays: Relay[] = [
       (() => {
-        const relay = createOutboxRelay({ outbox, bus, batchSize: 500 });
+        const relay = createOutboxRelay({ outbox, bus, batchSize: 500, concurrency: RELAY_CONCURRENCY });
         relay.onEvent((e) => {
           if (e.type === "published") published++;
         });
@@ -83,7 +90,7 @@ export async function main(): Promise<void> {
         const n = Math.min(1_000, EVENTS - written);
         const events = Array.from({ length: n }, (_, i) => ({
           type: TYPE as typeof TYPE,
-          subject: `agg-${(written + i) % 1_000}`,
+          subject: `agg-${RANDOM ? Math.floor(Math.random() * 1_000) : (written + i) % 1_000}`,
           data: { orderId: `o-${written + i}`, qty: "1" },
         }));
         await database.db.transaction((t) => outbox.enqueue(t, events));
@@ -125,7 +132,9 @@ export async function main(): Promise<void> {
     }
 
     const perEvent = (s: number) => `${((s / EVENTS) * 1e6).toFixed(1)} µs`;
-    const rows: Array<[string, string]> = [["events drained", `${EVENTS} (1,000 aggregates)`]];
+    const rows: Array<[string, string]> = [
+      ["events drained", `${EVENTS} (1,000 aggregates${RANDOM ? ", at random" : ", in turn"})`],
+    ];
     for (const r of results) {
       rows.push([`${r.relay} drain rate`, `${Math.round(r.rate).toLocaleString("en-US")} events/s`]);
       rows.push([

@@ -1,6 +1,6 @@
 import { beforeEach, describe, expect, test } from "bun:test";
 import { sql } from "drizzle-orm";
-import { claimRows } from "./queries";
+import { claimRows, type Share } from "./queries";
 import { harness } from "./testing/harness";
 import { testOutboxDatabase } from "./testing/postgres";
 
@@ -31,10 +31,10 @@ suite(`outbox claim on Postgres${pg.reason ? ` (skipped: ${pg.reason})` : ""}`, 
   }
 
   /** Claims (and releases) up to `limit` rows; returns the names claimed, in order. */
-  async function claim(ids: Map<string, string>, limit = 500): Promise<string[]> {
+  async function claim(ids: Map<string, string>, limit = 500, share?: Share): Promise<string[]> {
     const byId = new Map([...ids].map(([name, id]) => [id, name]));
     return database.db.transaction(async (tx) =>
-      (await claimRows(tx, q, limit)).map((row) => byId.get(row.id) ?? row.id),
+      (await claimRows(tx, q, limit, share)).map((row) => byId.get(row.id) ?? row.id),
     );
   }
 
@@ -62,6 +62,34 @@ suite(`outbox claim on Postgres${pg.reason ? ` (skipped: ${pg.reason})` : ""}`, 
     const ids = await enqueue("a1", "b1", "a2", "c1");
     expect(await claim(ids)).toEqual(["a1", "b1", "a2", "c1"]);
     expect(await claim(ids, 2)).toEqual(["a1", "b1"]);
+  });
+
+  test("shares split the aggregates: each claims whole aggregates, in order, and together all of them", async () => {
+    const names = [..."abcdefghijklmnop"].flatMap((agg) => [1, 2].map((n) => `${agg}${n}`));
+    const ids = await enqueue(...names);
+    const claims = [await claim(ids, 500, { index: 0, of: 2 }), await claim(ids, 500, { index: 1, of: 2 })];
+    expect(claims[0]!.length).toBeGreaterThan(0);
+    expect(claims[1]!.length).toBeGreaterThan(0);
+    expect([...claims[0]!, ...claims[1]!].sort()).toEqual([...names].sort());
+    for (const claimed of claims) {
+      expect(claimed).toEqual(names.filter((name) => claimed.includes(name))); // insertion order
+      for (const name of claimed) expect(claimed).toContain(`${name[0]}${name[1] === "1" ? 2 : 1}`);
+    }
+    // While one share's claim holds its rows, the other's claim takes all of its own.
+    const held = Promise.withResolvers<void>();
+    const release = Promise.withResolvers<void>();
+    const first = database.db.transaction(async (tx) => {
+      await claimRows(tx, q, 500, { index: 0, of: 2 });
+      held.resolve();
+      await release.promise;
+    });
+    await held.promise;
+    try {
+      expect(await claim(ids, 500, { index: 1, of: 2 })).toEqual(claims[1]!);
+    } finally {
+      release.resolve();
+      await first;
+    }
   });
 
   test("a row another relay holds keeps back its aggregate's later rows, even past other claimed rows", async () => {

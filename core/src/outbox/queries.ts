@@ -63,11 +63,19 @@ export function outboxQueries(schema: string) {
      * probes the gap back to its aggregate's previous claimed row, and a row is held back when it or an
      * earlier row of its aggregate found one. (An anti-join over all pending rows read the whole backlog
      * on every claim, so claims slowed down exactly when the backlog grew.)
+     *
+     * With `share`, only the aggregates of that share (by a hash of the aggregate id) are claimed: a
+     * relay's workers each take their own, so one worker's claim never locks rows that wait behind
+     * another's (see {@link Share}).
      */
-    claim(limit: number): SQL {
+    claim(limit: number, share?: Share): SQL {
+      const mine =
+        share && share.of > 1
+          ? sql`and (hashtext(aggregate_id) & 2147483647) % ${share.of}::int = ${share.index}::int`
+          : sql``;
       return sql`with candidates as (
         select id, aggregate_id, type, payload, attempts, created_at, seq from ${table}
-        where status = 'pending' and available_at <= clock_timestamp()
+        where status = 'pending' and available_at <= clock_timestamp() ${mine}
         order by seq
         limit ${limit}::int
         for update skip locked
@@ -142,8 +150,26 @@ export function outboxQueries(schema: string) {
 
 export type OutboxQueries = ReturnType<typeof outboxQueries>;
 
+/**
+ * Which aggregates a claim takes: share `index` of `of`, by a hash of the aggregate id. Each worker of a
+ * relay claims its own share. With one shared claim, a worker's batch of 500 held the first rows of
+ * hundreds of aggregates, and the next worker's claim locked the rows behind them only to leave them
+ * (an aggregate's next event waits for the previous one), on every round, in a loop: draining a backlog
+ * with aggregates in random order, the relay's Postgres spent 21 µs per event with one worker, 28–36
+ * with two and 46 with four.
+ */
+export interface Share {
+  index: number;
+  of: number;
+}
+
 /** Claims a batch in `tx` (which holds the rows until it ends): `claimPlan`, then `claim`, as they must go. */
-export async function claimRows(tx: SqlExecutor, q: OutboxQueries, limit: number): Promise<ClaimedRow[]> {
+export async function claimRows(
+  tx: SqlExecutor,
+  q: OutboxQueries,
+  limit: number,
+  share?: Share,
+): Promise<ClaimedRow[]> {
   await tx.execute(q.claimPlan());
-  return rowsOf<ClaimedRow>(await tx.execute(q.claim(limit)));
+  return rowsOf<ClaimedRow>(await tx.execute(q.claim(limit, share)));
 }

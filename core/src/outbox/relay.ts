@@ -4,7 +4,7 @@ import type { Clock, EventBus, EventEnvelope, PublishInput } from "../bus/types"
 import { DEFAULT_ROW_BACKOFF, type RowBackoff, rowBackoffMs } from "./backoff";
 import { relayListeners } from "./listeners";
 import type { Outbox } from "./outbox";
-import { type ClaimedRow, claimRows, type FailedRow } from "./queries";
+import { type ClaimedRow, claimRows, type FailedRow, type Share } from "./queries";
 import { rowsOf } from "./rows";
 import type { OutboxOps, OutboxStats, RelayEvent } from "./types";
 import { wakeSignal } from "./wake-signal";
@@ -16,7 +16,10 @@ export interface OutboxRelayOptions {
   bus: Pick<EventBus, "publish">;
   /** Rows claimed per round. Defaults to 500. */
   batchSize?: number;
-  /** Rounds in flight at once (each its own transaction); SKIP LOCKED keeps them apart. Defaults to 2. */
+  /**
+   * Rounds in flight at once, each its own transaction and each claiming its own share of the aggregates
+   * (a hash of the aggregate id); SKIP LOCKED keeps them apart from other relays'. Defaults to 2.
+   */
   concurrency?: number;
   /** Polling fallback when no notification arrives (and for rows backing off). Defaults to 1 s. */
   pollIntervalMs?: number;
@@ -46,7 +49,7 @@ export interface OutboxRelay extends OutboxOps {
   start(): Promise<void>;
   /** Stops claiming, lets rounds in flight finish, UNLISTENs. */
   stop(): Promise<void>;
-  /** One claim → publish → mark round, for tests and scripts. */
+  /** One claim → publish → mark round over every aggregate, for tests and scripts. */
   runOnce(): Promise<RoundResult>;
   /** Deletes sent rows past the retention; resolves with how many. */
   cleanup(): Promise<number>;
@@ -178,10 +181,10 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
     return { sent, failed };
   }
 
-  async function runOnce(): Promise<RoundResult> {
+  async function runOnce(share?: Share): Promise<RoundResult> {
     const started = performance.now();
     const result = await db.transaction(async (tx) => {
-      const rows = await claimRows(tx, q, batchSize);
+      const rows = await claimRows(tx, q, batchSize, share);
       if (rows.length === 0) return { claimed: 0, published: 0, failed: 0 };
       const { sent, failed } = await publishRound(rows);
       if (sent.length > 0) await tx.execute(q.markSent(sent));
@@ -194,11 +197,11 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
     return result;
   }
 
-  async function worker() {
+  async function worker(share: Share) {
     while (running) {
       const generation = signal.generation;
       try {
-        const { claimed } = await runOnce();
+        const { claimed } = await runOnce(share);
         // Claimed rows may have freed their aggregates' next events: claim again before resting.
         if (claimed > 0 || signal.generation !== generation) continue;
       } catch (error) {
@@ -233,7 +236,7 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
   }
 
   return {
-    runOnce,
+    runOnce: () => runOnce(),
     cleanup,
 
     async start() {
@@ -244,7 +247,7 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
       } catch (error) {
         listeners.emit({ type: "error", context: "outbox listen (polling only)", error });
       }
-      workers = Array.from({ length: concurrency }, worker);
+      workers = Array.from({ length: concurrency }, (_, index) => worker({ index, of: concurrency }));
       scheduleCleanup();
     },
 
