@@ -8,7 +8,10 @@ import type { OutboxOps, OutboxStats } from "./types";
  * - `diana_outbox_relay_lag_seconds` (insert → confirm of the newest publish);
  * - `diana_outbox_publish_duration_seconds` histogram, `diana_outbox_published_total`;
  * - `diana_outbox_publish_failures_total{code}` (`UNROUTABLE_EVENT`, `PUBLISH_NOT_CONFIRMED`, …) and
- *   `diana_outbox_dead_lettered_total`.
+ *   `diana_outbox_dead_lettered_total`;
+ * - `diana_outbox_round_duration_seconds` and `diana_outbox_round_rows` histograms: each relay round,
+ *   claim to commit, and the rows it claimed. Rounds that grow longer while claiming no more rows are
+ *   the relay waiting on the broker and its claims costing more (see bench/RESULTS.md).
  * Returns the unsubscribe function.
  *
  * @example
@@ -69,8 +72,23 @@ export function bindOutboxMetrics(ops: OutboxOps, registry: Registry): () => voi
     help: "Outbox rows that turned dead.",
     registers: [registry],
   });
+  const roundDuration = new Histogram({
+    name: "diana_outbox_round_duration_seconds",
+    help: "Relay round, claim → publish → mark → commit.",
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 10],
+    registers: [registry],
+  });
+  const roundRows = new Histogram({
+    name: "diana_outbox_round_rows",
+    help: "Rows a relay round claimed.",
+    buckets: [1, 10, 50, 100, 250, 500, 1000],
+    registers: [registry],
+  });
   return ops.onEvent((event) => {
-    if (event.type === "published") {
+    if (event.type === "batch") {
+      roundDuration.observe(event.durationMs / 1000);
+      roundRows.observe(event.claimed);
+    } else if (event.type === "published") {
       duration.observe(event.durationMs / 1000);
       published.inc();
     } else if (event.type === "publish-failed") {

@@ -163,6 +163,8 @@ suite(`outbox relay on Postgres and RabbitMQ${skip ? ` (skipped: ${skip})` : ""}
       'diana_outbox_publish_failures_total{code="UNROUTABLE_EVENT"} 1',
     );
     expect(await registry.metrics()).toContain("diana_outbox_backlog 1");
+    expect(await registry.metrics()).toContain("diana_outbox_round_duration_seconds_count 1");
+    expect(await registry.metrics()).toContain('diana_outbox_round_rows_bucket{le="1"} 1');
 
     await waitFor(
       async () => {
