@@ -50,7 +50,7 @@ export function pidsNamed(name: string): number[] {
 }
 
 /**
- * CPU seconds spent by groups of processes that come and go (a producer per step, a Postgres backend per
+ * CPU seconds spent by groups of processes that come and go (producer processes, a Postgres backend per
  * connection) from `start()` to `stop()`: every poll reads each group's current pids and adds what each
  * spent since it was last seen, so a process that exits between polls loses at most one interval.
  * Processes alive at `start()` count from then; later ones from their own start.
