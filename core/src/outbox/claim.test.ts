@@ -31,11 +31,20 @@ suite(`outbox claim on Postgres${pg.reason ? ` (skipped: ${pg.reason})` : ""}`, 
   }
 
   /** Claims (and releases) up to `limit` rows; returns the names claimed, in order. */
-  async function claim(ids: Map<string, string>, limit = 500, share?: Share): Promise<string[]> {
+  async function claim(ids: Map<string, string>, limit = 500, share?: Share, floor?: number): Promise<string[]> {
     const byId = new Map([...ids].map(([name, id]) => [id, name]));
     return database.db.transaction(async (tx) =>
-      (await claimRows(tx, q, limit, share)).map((row) => byId.get(row.id) ?? row.id),
+      (await claimRows(tx, q, limit, share, floor)).map((row) => byId.get(row.id) ?? row.id),
     );
+  }
+
+  /** name → seq */
+  async function seqs(ids: Map<string, string>): Promise<Map<string, number>> {
+    const rows = (await database.db.execute(
+      sql`select id::text as id, seq::float8 as seq from trading.outbox`,
+    )) as unknown as Array<{ id: string; seq: number }>;
+    const byId = new Map(rows.map((r) => [r.id, r.seq]));
+    return new Map([...ids].map(([name, id]) => [name, byId.get(id)!]));
   }
 
   beforeEach(async () => {
@@ -118,6 +127,24 @@ suite(`outbox claim on Postgres${pg.reason ? ` (skipped: ${pg.reason})` : ""}`, 
       sql`update trading.outbox set available_at = clock_timestamp() + interval '1 hour' where id = ${ids.get("a1")}::uuid`,
     );
     expect(await claim(ids)).toEqual(["b1"]);
+  });
+
+  test("a claim reports the lowest seq it met, held back or claimed, and with a floor reads from there on", async () => {
+    const ids = await enqueue("a1", "a2", "b1", "c1");
+    const seq = await seqs(ids);
+    // a1 backs off, so a2 is held back: met, so the floor is a2's, below the first row claimed (b1).
+    await database.db.execute(
+      sql`update trading.outbox set available_at = clock_timestamp() + interval '1 hour' where id = ${ids.get("a1")}::uuid`,
+    );
+    const rows = await database.db.transaction((tx) => claimRows(tx, q, 500));
+    expect(rows.map((r) => r.id)).toEqual([ids.get("b1"), ids.get("c1")]);
+    for (const row of rows) expect(row.floor).toBe(seq.get("a2")!);
+    // From a floor on: rows below it are not read, but a row below it still holds its aggregate back.
+    await database.db.execute(sql`update trading.outbox set available_at = clock_timestamp()`);
+    expect(await claim(ids, 500, undefined, seq.get("a2"))).toEqual(["b1", "c1"]);
+    expect(await claim(ids, 500, undefined, seq.get("b1"))).toEqual(["b1", "c1"]);
+    expect(await claim(ids, 500, undefined, seq.get("c1"))).toEqual(["c1"]);
+    expect(await claim(ids)).toEqual(["a1", "a2", "b1", "c1"]);
   });
 
   test("sent and dead rows do not hold anything back", async () => {

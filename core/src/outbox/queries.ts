@@ -11,6 +11,8 @@ export interface ClaimedRow {
   attempts: number;
   /** Epoch milliseconds (drivers disagree on timestamp parsing; a number they agree on). */
   created_ms: number;
+  /** The lowest `seq` the claim met, claimed or held back (the same on every row; see `claimFloor`). */
+  floor: number;
 }
 
 export interface FailedRow {
@@ -67,15 +69,19 @@ export function outboxQueries(schema: string) {
      * With `share`, only the aggregates of that share (by a hash of the aggregate id) are claimed: a
      * relay's workers each take their own, so one worker's claim never locks rows that wait behind
      * another's (see {@link Share}).
+     *
+     * With `floor`, the claim reads pending rows from that `seq` on (see `claimFloor`); the probe still
+     * reads below it.
      */
-    claim(limit: number, share?: Share): SQL {
+    claim(limit: number, share?: Share, floor?: number): SQL {
       const mine =
         share && share.of > 1
           ? sql`and (hashtext(aggregate_id) & 2147483647) % ${share.of}::int = ${share.index}::int`
           : sql``;
+      const from = floor === undefined ? sql`` : sql`and seq >= ${floor}::bigint`;
       return sql`with candidates as (
         select id, aggregate_id, type, payload, attempts, created_at, seq from ${table}
-        where status = 'pending' and available_at <= clock_timestamp() ${mine}
+        where status = 'pending' and available_at <= clock_timestamp() ${mine} ${from}
         order by seq
         limit ${limit}::int
         for update skip locked
@@ -90,11 +96,12 @@ export function outboxQueries(schema: string) {
           from candidates k
         ) c
       ), ordered as (
-        select p.*, bool_or(p.gap) over (partition by p.aggregate_id order by p.seq) as blocked
+        select p.*, bool_or(p.gap) over (partition by p.aggregate_id order by p.seq) as blocked,
+          min(p.seq) over () as floor
         from probed p
       )
       select o.id, o.aggregate_id, o.type, o.payload, o.attempts,
-        (extract(epoch from o.created_at) * 1000)::float8 as created_ms
+        (extract(epoch from o.created_at) * 1000)::float8 as created_ms, o.floor::float8 as floor
       from ordered o
       where not o.blocked
       order by o.seq`;
@@ -171,7 +178,8 @@ export async function claimRows(
   q: OutboxQueries,
   limit: number,
   share?: Share,
+  floor?: number,
 ): Promise<ClaimedRow[]> {
   await tx.execute(q.claimPlan());
-  return rowsOf<ClaimedRow>(await tx.execute(q.claim(limit, share)));
+  return rowsOf<ClaimedRow>(await tx.execute(q.claim(limit, share, floor)));
 }

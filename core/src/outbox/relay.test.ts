@@ -57,39 +57,53 @@ suite(`outbox relay on Postgres and RabbitMQ${skip ? ` (skipped: ${skip})` : ""}
     expect(await count()).toBe(0);
   });
 
-  test("an event whose transaction commits late is still published", async () => {
-    const received = await consumer("late-commit");
-    const relay = createOutboxRelay({ outbox, bus: h.bus(), pollIntervalMs: 200 });
-    h.defer(() => relay.stop());
-    await relay.start();
+  // Held past a second, the early row's seq is below the floor the relay's claims start at by then (see
+  // claimFloor): it is found by the claim over all pending rows that each worker makes every poll interval.
+  for (const { name, holdMs } of [
+    { name: "just after", holdMs: 0 },
+    { name: "1.5 s after, past the claims' floor,", holdMs: 1_500 },
+  ]) {
+    test(`an event whose transaction commits ${name} a later one is still published`, async () => {
+      const received = await consumer(`late-commit-${holdMs}`);
+      const relay = createOutboxRelay({ outbox, bus: h.bus(), pollIntervalMs: 200 });
+      h.defer(() => relay.stop());
+      await relay.start();
 
-    let commitEarly!: () => void;
-    const held = new Promise<void>((resolve) => {
-      commitEarly = resolve;
-    });
-    let earlyId = "";
-    const early = database.db.transaction(async (tx) => {
-      [{ id: earlyId }] = (await outbox.enqueue(tx, {
-        type: "test.order.placed",
-        subject: "early",
-        data: { agg: "early", n: 1 },
-      })) as [EventEnvelope];
-      await held;
-    });
-    await waitFor(() => earlyId, { what: "the early row inserted" });
-    const [late] = await database.db.transaction((tx) =>
-      outbox.enqueue(tx, { type: "test.order.placed", subject: "late", data: { agg: "late", n: 1 } }),
-    );
-    await waitFor(() => received.some((e) => e.id === late!.id), { what: "the later row published" });
-    expect(received.map((e) => e.id)).not.toContain(earlyId);
+      let commitEarly!: () => void;
+      const held = new Promise<void>((resolve) => {
+        commitEarly = resolve;
+      });
+      let earlyId = "";
+      const early = database.db.transaction(async (tx) => {
+        [{ id: earlyId }] = (await outbox.enqueue(tx, {
+          type: "test.order.placed",
+          subject: "early",
+          data: { agg: "early", n: 1 },
+        })) as [EventEnvelope];
+        await held;
+      });
+      await waitFor(() => earlyId, { what: "the early row inserted" });
+      const enqueueLater = async (n: number) => {
+        const [later] = await database.db.transaction((tx) =>
+          outbox.enqueue(tx, { type: "test.order.placed", subject: "late", data: { agg: "late", n } }),
+        );
+        await waitFor(() => received.some((e) => e.id === later!.id), { what: `later row ${n} published` });
+        return later!;
+      };
+      const late = await enqueueLater(1);
+      // Later rows keep the relay claiming while the early transaction stays open.
+      const since = performance.now();
+      for (let n = 2; n === 2 || performance.now() - since < holdMs; n++) await enqueueLater(n);
+      expect(received.map((e) => e.id)).not.toContain(earlyId);
 
-    commitEarly();
-    await early;
-    await waitFor(() => received.some((e) => e.id === earlyId), { what: "the late-committed row published" });
-    expect(earlyId < late!.id).toBe(true); // the late one has the lower id (and seq): no high-water mark
-    await waitFor(async () => (await count(sql`status = 'pending'`)) === 0);
-    await relay.stop();
-  });
+      commitEarly();
+      await early;
+      await waitFor(() => received.some((e) => e.id === earlyId), { what: "the late-committed row published" });
+      expect(earlyId < late.id).toBe(true); // the late one has the lower id (and seq): no high-water mark
+      await waitFor(async () => (await count(sql`status = 'pending'`)) === 0);
+      await relay.stop();
+    });
+  }
 
   test("three relays at once: nothing lost, nothing published twice, each aggregate in order", async () => {
     const received = await consumer("three-relays");

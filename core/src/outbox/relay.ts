@@ -2,6 +2,7 @@ import { systemClock } from "../bus/envelope";
 
 import type { Clock, EventBus, EventEnvelope, PublishInput } from "../bus/types";
 import { DEFAULT_ROW_BACKOFF, type RowBackoff, rowBackoffMs } from "./backoff";
+import { claimFloor } from "./claim-floor";
 import { relayListeners } from "./listeners";
 import type { Outbox } from "./outbox";
 import { type ClaimedRow, claimRows, type FailedRow, type Share } from "./queries";
@@ -21,7 +22,11 @@ export interface OutboxRelayOptions {
    * (a hash of the aggregate id); SKIP LOCKED keeps them apart from other relays'. Defaults to 2.
    */
   concurrency?: number;
-  /** Polling fallback when no notification arrives (and for rows backing off). Defaults to 1 s. */
+  /**
+   * Polling fallback when no notification arrives, and how often a worker claims over all pending rows
+   * (for rows backing off, and rows whose transaction took longer than 1 s to commit; see `claimFloor`).
+   * Defaults to 1 s.
+   */
   pollIntervalMs?: number;
   /** Failed publishes before a row is dead. Defaults to 10. */
   maxAttempts?: number;
@@ -54,6 +59,9 @@ export interface OutboxRelay extends OutboxOps {
   /** Deletes sent rows past the retention; resolves with how many. */
   cleanup(): Promise<number>;
 }
+
+/** A worker's claims start at the floor of its claim this long ago (see `claimFloor`). */
+const FLOOR_LAG_MS = 1_000;
 
 const errorText = (error: unknown) => (error instanceof Error ? error.message : String(error));
 const errorCode = (error: unknown) => {
@@ -181,10 +189,11 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
     return { sent, failed };
   }
 
-  async function runOnce(share?: Share): Promise<RoundResult> {
+  async function runOnce(share?: Share, floor?: ReturnType<typeof claimFloor>): Promise<RoundResult> {
     const started = performance.now();
     const result = await db.transaction(async (tx) => {
-      const rows = await claimRows(tx, q, batchSize, share);
+      const rows = await claimRows(tx, q, batchSize, share, floor?.next());
+      floor?.record(performance.now(), rows[0]?.floor); // after the claim's snapshot: later is safe
       if (rows.length === 0) return { claimed: 0, published: 0, failed: 0 };
       const { sent, failed } = await publishRound(rows);
       if (sent.length > 0) await tx.execute(q.markSent(sent));
@@ -198,10 +207,11 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
   }
 
   async function worker(share: Share) {
+    const floor = claimFloor(() => performance.now(), FLOOR_LAG_MS, pollIntervalMs);
     while (running) {
       const generation = signal.generation;
       try {
-        const { claimed } = await runOnce(share);
+        const { claimed } = await runOnce(share, floor);
         // Claimed rows may have freed their aggregates' next events: claim again before resting.
         if (claimed > 0 || signal.generation !== generation) continue;
       } catch (error) {
