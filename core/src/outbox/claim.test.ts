@@ -31,7 +31,12 @@ suite(`outbox claim on Postgres${pg.reason ? ` (skipped: ${pg.reason})` : ""}`, 
   }
 
   /** Claims (and releases) up to `limit` rows; returns the names claimed, in order. */
-  async function claim(ids: Map<string, string>, limit = 500, share?: Share, floor?: number): Promise<string[]> {
+  async function claim(
+    ids: Map<string, string>,
+    limit = 500,
+    share?: Share,
+    floor?: number,
+  ): Promise<string[]> {
     const byId = new Map([...ids].map(([name, id]) => [id, name]));
     return database.db.transaction(async (tx) =>
       (await claimRows(tx, q, limit, share, floor)).map((row) => byId.get(row.id) ?? row.id),

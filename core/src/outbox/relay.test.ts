@@ -98,7 +98,9 @@ suite(`outbox relay on Postgres and RabbitMQ${skip ? ` (skipped: ${skip})` : ""}
 
       commitEarly();
       await early;
-      await waitFor(() => received.some((e) => e.id === earlyId), { what: "the late-committed row published" });
+      await waitFor(() => received.some((e) => e.id === earlyId), {
+        what: "the late-committed row published",
+      });
       expect(earlyId < late.id).toBe(true); // the late one has the lower id (and seq): no high-water mark
       await waitFor(async () => (await count(sql`status = 'pending'`)) === 0);
       await relay.stop();
