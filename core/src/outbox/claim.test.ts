@@ -152,6 +152,28 @@ suite(`outbox claim on Postgres${pg.reason ? ` (skipped: ${pg.reason})` : ""}`, 
     expect(await claim(ids)).toEqual(["a1", "a2", "b1", "c1"]);
   });
 
+  test("the per-aggregate probe reads the (aggregate_id, seq) index, whatever the statistics say", async () => {
+    // Statistics taken while nothing was pending (an idle outbox), then a backlog: to the planner, both
+    // partial indexes look empty, and any index scan as cheap as another.
+    await database.db.execute(
+      sql`insert into trading.outbox (id, aggregate_id, type, payload, status, sent_at)
+        select gen_random_uuid(), 'x' || g % 100, 't', '{}', 'sent', now() from generate_series(1, 5000) g`,
+    );
+    await database.db.execute(sql`analyze trading.outbox`);
+    await enqueue(..."abcdefgh".split("").map((agg) => `${agg}1`));
+    const plan = await database.db.transaction(async (tx) => {
+      await tx.execute(sql`set local plan_cache_mode = force_generic_plan`);
+      await tx.execute(q.claimPlan());
+      const rows = (await tx.execute(
+        sql`explain ${q.claim(500, { index: 0, of: 2 }, 1)}`,
+      )) as unknown as Array<Record<string, string>>;
+      return rows.map((row) => Object.values(row)[0]).join("\n");
+    });
+    const probe = plan.slice(plan.indexOf("SubPlan"));
+    expect(probe).toContain("outbox_unsent_aggregate_seq_idx");
+    expect(probe).not.toContain("outbox_pending_seq_idx");
+  });
+
   test("sent and dead rows do not hold anything back", async () => {
     const ids = await enqueue("a1", "a2", "a3");
     await database.db.execute(

@@ -38,11 +38,13 @@ export function outboxQueries(schema: string) {
     },
 
     /**
-     * Run first in a claim's transaction; it sets two things for that transaction only.
+     * Run first in a claim's transaction; it sets three things for that transaction only.
      *
      * No bitmap scans: the backlog grows faster than autovacuum's statistics follow it, and a planner that
      * believes a few hundred rows are pending reads every pending row through a bitmap and sorts them, on
      * every claim; without bitmaps it walks the `seq` index and stops at the batch, whatever the backlog.
+     * No sequential scans either: the table keeps a day of sent rows, and statistics taken while it was
+     * small make reading it whole look cheap.
      *
      * No wait for the WAL flush at commit: the round's commit records only which rows were sent or failed.
      * Should Postgres crash before flushing it, those rows are pending again and are published again, in
@@ -51,7 +53,8 @@ export function outboxQueries(schema: string) {
      * them, which keep the server's setting.
      */
     claimPlan(): SQL {
-      return sql`select set_config('enable_bitmapscan', 'off', true), set_config('synchronous_commit', 'off', true)`;
+      return sql`select set_config('enable_bitmapscan', 'off', true), set_config('enable_seqscan', 'off', true),
+        set_config('synchronous_commit', 'off', true)`;
     },
 
     /**
@@ -64,7 +67,9 @@ export function outboxQueries(schema: string) {
      * claim can only sit between two claimed rows of its aggregate (or before the first), so each row
      * probes the gap back to its aggregate's previous claimed row, and a row is held back when it or an
      * earlier row of its aggregate found one. (An anti-join over all pending rows read the whole backlog
-     * on every claim, so claims slowed down exactly when the backlog grew.)
+     * on every claim, so claims slowed down exactly when the backlog grew.) The probe spells pending as
+     * "neither sent nor dead, `sent_at` null", which only the (aggregate_id, seq) index's predicate
+     * matches and the `seq` index's does not (see the schema).
      *
      * With `share`, only the aggregates of that share (by a hash of the aggregate id) are claimed: a
      * relay's workers each take their own, so one worker's claim never locks rows that wait behind
@@ -88,8 +93,8 @@ export function outboxQueries(schema: string) {
       ), probed as (
         select c.*, exists (
           select 1 from ${table} p
-          where p.status = 'pending' and p.aggregate_id = c.aggregate_id
-            and p.seq < c.seq and p.seq > coalesce(c.prev_seq, 0)
+          where p.sent_at is null and p.status <> 'sent' and p.status <> 'dead'
+            and p.aggregate_id = c.aggregate_id and p.seq < c.seq and p.seq > coalesce(c.prev_seq, 0)
         ) as gap
         from (
           select k.*, lag(k.seq) over (partition by k.aggregate_id order by k.seq) as prev_seq

@@ -48,13 +48,17 @@ export function platformTables<S extends string>(schema: PgSchema<S>) {
       lastError: text("last_error"),
     },
     (t) => [
-      // The relay's claim (pending rows in insertion order, read until it has a batch) and its
-      // per-aggregate "earlier pending row?" probe; partial, so they stay as small as the backlog however
-      // many sent rows are kept. No index covers all pending rows by anything but `seq`: with one on
-      // (status, available_at), a planner whose statistics lag a growing backlog read and sorted the
-      // whole backlog on every claim.
+      // The relay's claim: pending rows in insertion order, read until it has a batch. Partial, so it stays
+      // as small as the backlog however many sent rows are kept. No index covers all pending rows by
+      // anything but `seq`: with one on (status, available_at), a planner whose statistics lagged a growing
+      // backlog read and sorted the whole backlog on every claim.
       index("outbox_pending_seq_idx").on(t.seq).where(sql`status = 'pending'`),
-      index("outbox_pending_aggregate_seq_idx").on(t.aggregateId, t.seq).where(sql`status = 'pending'`),
+      // The claim's per-aggregate "earlier pending row?" probe. Its predicate differs from the one above on
+      // purpose: the probe's condition does not imply `status = 'pending'`, so no plan can answer it by
+      // walking the `seq` index. Statistics taken while nothing was pending (an idle outbox) make both
+      // partial indexes look empty; with one predicate for both, such a plan probed through `seq` — every
+      // pending row and unvacuumed entry below each claimed row — and the relay's Postgres cost tripled.
+      index("outbox_unsent_aggregate_seq_idx").on(t.aggregateId, t.seq).where(sql`sent_at is null`),
       index("outbox_sent_at_idx").on(t.sentAt).where(sql`status = 'sent'`),
       index("outbox_dead_created_at_idx").on(t.createdAt).where(sql`status = 'dead'`),
       check("outbox_status_check", sql`${t.status} in ('pending', 'sent', 'dead')`),

@@ -1,0 +1,2 @@
+DROP INDEX "config"."outbox_pending_aggregate_seq_idx";--> statement-breakpoint
+CREATE INDEX "outbox_unsent_aggregate_seq_idx" ON "config"."outbox" USING btree ("aggregate_id","seq") WHERE sent_at is null;
