@@ -7,7 +7,9 @@
  * Where `outbox.ts` asks how fast the whole pipeline goes on a shared machine, this asks what the relay
  * itself costs. Its own database and vhost, both removed at the end. BENCH_RELAYS picks relays by name
  * prefix (comma-separated); BENCH_DRAIN_ORDER=random spreads events over the aggregates at random;
- * BENCH_RELAY_CONCURRENCY sets Diana's workers (default 2).
+ * BENCH_RELAY_CONCURRENCY sets Diana's workers (default 2); BENCH_DRAIN_HISTORY=N puts N sent rows of the
+ * same aggregates before the backlog, sent after they were written and not yet vacuumed — the state of an
+ * outbox that keeps a day of sent rows between two autovacuum runs.
  */
 import { createAmqpConnection, createRabbitMqBus } from "@diana/core/bus";
 import { createOutbox, createOutboxRelay } from "@diana/core/outbox";
@@ -29,6 +31,7 @@ const RELAY_CONCURRENCY = Number(process.env.BENCH_RELAY_CONCURRENCY ?? 2);
  * event each) or at random (a batch holds several events of some aggregates, which wait for each other).
  */
 const RANDOM = process.env.BENCH_DRAIN_ORDER === "random";
+const HISTORY = Number(process.env.BENCH_DRAIN_HISTORY ?? 0);
 
 interface Relay {
   name: string;
@@ -85,6 +88,12 @@ export async function main(): Promise<void> {
     for (const relay of relays) {
       if (RELAYS.length > 0 && !RELAYS.some((p) => relay.name.startsWith(p))) continue;
       await admin`truncate trading.outbox`;
+      if (HISTORY > 0) {
+        await admin`alter table trading.outbox set (autovacuum_enabled = false)`;
+        await admin`insert into trading.outbox (id, aggregate_id, type, payload)
+          select gen_random_uuid(), 'agg-' || g % 1000, ${TYPE}, '{}' from generate_series(1, ${HISTORY}::int) g`;
+        await admin`update trading.outbox set status = 'sent', sent_at = clock_timestamp()`;
+      }
       let written = 0;
       while (written < EVENTS) {
         const n = Math.min(1_000, EVENTS - written);
@@ -133,7 +142,10 @@ export async function main(): Promise<void> {
 
     const perEvent = (s: number) => `${((s / EVENTS) * 1e6).toFixed(1)} µs`;
     const rows: Array<[string, string]> = [
-      ["events drained", `${EVENTS} (1,000 aggregates${RANDOM ? ", at random" : ", in turn"})`],
+      [
+        "events drained",
+        `${EVENTS} (1,000 aggregates${RANDOM ? ", at random" : ", in turn"}${HISTORY > 0 ? `; ${HISTORY} unvacuumed sent rows before them` : ""})`,
+      ],
     ];
     for (const r of results) {
       rows.push([`${r.relay} drain rate`, `${Math.round(r.rate).toLocaleString("en-US")} events/s`]);

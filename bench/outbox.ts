@@ -8,7 +8,7 @@
  * the step that fails is the relay's; the relay under test and the consumer run here. Its own database
  * and vhost, both removed at the end. `bun run bench/outbox.ts [maxRate]`; knobs: BENCH_PRODUCER_PROCS,
  * BENCH_PRODUCER_CONNECTIONS, BENCH_FIRST_STEP, BENCH_REFINE (bisections, default 2),
- * BENCH_RELAY_CONCURRENCY, BENCH_SYSTEMS (name prefixes).
+ * BENCH_RELAY_CONCURRENCY, BENCH_SYSTEMS (name prefixes), BENCH_LATENCY_AT (latency at that rate only).
  */
 import { availableParallelism } from "node:os";
 import { createAmqpConnection, createRabbitMqBus, type EventBus } from "@diana/core/bus";

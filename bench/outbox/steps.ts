@@ -19,6 +19,8 @@ export const STEP_MS = 4_000;
 /** Pids of the producer processes running now (for CPU accounting). */
 export const producerPids = new Set<number>();
 const LATENCY_MS = 5_000;
+/** BENCH_LATENCY_AT=rate skips the steps and measures latency at that rate only (A/B runs of latency). */
+const LATENCY_AT = Number(process.env.BENCH_LATENCY_AT ?? 0);
 const WARM_UP_MS = 3_000;
 const DEADLINE_MS = 8 * 60_000;
 /** Wall clock with sub-millisecond resolution, comparable with the producer processes'. */
@@ -215,7 +217,11 @@ export async function measure(
       return sustained;
     };
     let missed: number | undefined;
-    for (let rate = FIRST_STEP; rate <= maxRate && !outOfTime(); rate = Math.round(rate * STEP_FACTOR)) {
+    for (
+      let rate = FIRST_STEP;
+      rate <= maxRate && !outOfTime() && !LATENCY_AT;
+      rate = Math.round(rate * STEP_FACTOR)
+    ) {
       if (!(await step(rate))) {
         missed = rate;
         break;
@@ -230,7 +236,7 @@ export async function measure(
       else missed = rate;
     }
     // Latency at half the sustained rate.
-    const half = Math.max(500, Math.round(sustainedRate / 2));
+    const half = LATENCY_AT || Math.max(500, Math.round(sustainedRate / 2));
     const committed = new Map<string, number>();
     const times = new Map<string, number>();
     published = times;
