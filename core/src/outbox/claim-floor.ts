@@ -4,8 +4,8 @@
  * A claim walks that index from its lowest key, and a row marked sent leaves its entry there until vacuum
  * removes it — which autovacuum does only after a fifth of the table changed, and the table keeps sent
  * rows for a day. With 299,000 such entries below 1,000 pending rows, claiming 500 read 827 index pages
- * and took 6.5 ms; starting at a `seq` just below the pending rows, 14 pages and 0.9 ms. Under load, the
- * relay's Postgres spent four times as much per event whenever autovacuum fell behind.
+ * and took 6.5 ms; starting at a `seq` just below the pending rows, 14 pages and 0.9 ms — a cost that
+ * grows with the traffic since the last vacuum, not with the backlog.
  *
  * So a worker starts its claims at the lowest `seq` an earlier claim of its own met (claimed or held back)
  * — the claim's `floor`. Every row whose `seq` was taken after a claim lies above that claim's floor (a

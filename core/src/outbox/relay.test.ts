@@ -59,11 +59,11 @@ suite(`outbox relay on Postgres and RabbitMQ${skip ? ` (skipped: ${skip})` : ""}
 
   // Held past a second, the early row's seq is below the floor the relay's claims start at by then (see
   // claimFloor): it is found by the claim over all pending rows that each worker makes every poll interval.
-  for (const { name, holdMs } of [
-    { name: "just after", holdMs: 0 },
-    { name: "1.5 s after, past the claims' floor,", holdMs: 1_500 },
+  for (const { when, holdMs } of [
+    { when: "just after a later one's", holdMs: 0 },
+    { when: "1.5 s after a later one's (below the claims' floor by then)", holdMs: 1_500 },
   ]) {
-    test(`an event whose transaction commits ${name} a later one is still published`, async () => {
+    test(`an event whose transaction commits ${when} is still published`, async () => {
       const received = await consumer(`late-commit-${holdMs}`);
       const relay = createOutboxRelay({ outbox, bus: h.bus(), pollIntervalMs: 200 });
       h.defer(() => relay.stop());
