@@ -31,8 +31,8 @@ export function claimFloor(now: () => number, lagMs: number, fullEveryMs: number
       return floor;
     },
     /** What a claim met, if it met any row; `at` no earlier than the claim's snapshot. */
-    record(at: number, claimFloor: number | undefined) {
-      if (claimFloor !== undefined) recent.push({ at, floor: claimFloor });
+    record(at: number, met: number | undefined) {
+      if (met !== undefined) recent.push({ at, floor: met });
     },
   };
 }

@@ -1,6 +1,7 @@
 import { beforeEach, describe, expect, test } from "bun:test";
 import { sql } from "drizzle-orm";
 import { claimRows, type Share } from "./queries";
+import { rowsOf } from "./rows";
 import { harness } from "./testing/harness";
 import { testOutboxDatabase } from "./testing/postgres";
 
@@ -45,9 +46,9 @@ suite(`outbox claim on Postgres${pg.reason ? ` (skipped: ${pg.reason})` : ""}`, 
 
   /** name → seq */
   async function seqs(ids: Map<string, string>): Promise<Map<string, number>> {
-    const rows = (await database.db.execute(
-      sql`select id::text as id, seq::float8 as seq from trading.outbox`,
-    )) as unknown as Array<{ id: string; seq: number }>;
+    const rows = rowsOf<{ id: string; seq: number }>(
+      await database.db.execute(sql`select id::text as id, seq::float8 as seq from trading.outbox`),
+    );
     const byId = new Map(rows.map((r) => [r.id, r.seq]));
     return new Map([...ids].map(([name, id]) => [name, byId.get(id)!]));
   }
@@ -164,9 +165,9 @@ suite(`outbox claim on Postgres${pg.reason ? ` (skipped: ${pg.reason})` : ""}`, 
     const plan = await database.db.transaction(async (tx) => {
       await tx.execute(sql`set local plan_cache_mode = force_generic_plan`);
       await tx.execute(q.claimPlan());
-      const rows = (await tx.execute(
-        sql`explain ${q.claim(500, { index: 0, of: 2 }, 1)}`,
-      )) as unknown as Array<Record<string, string>>;
+      const rows = rowsOf<Record<string, string>>(
+        await tx.execute(sql`explain ${q.claim(500, { index: 0, of: 2 }, 1)}`),
+      );
       return rows.map((row) => Object.values(row)[0]).join("\n");
     });
     const probe = plan.slice(plan.indexOf("SubPlan"));
