@@ -70,6 +70,32 @@ runDatabaseConformance({
     }
   });
 
+  test("the pool hands out the connection used last: one-at-a-time queries stay on one backend", async () => {
+    // postgres.js as published takes the connection idle longest (FIFO) and wakes every backend in turn;
+    // patches/postgres@3.4.9.patch makes it LIFO.
+    const db = await connect({ url: testDb!.url, max: 4 });
+    type Executor = Pick<typeof db.db, "execute">;
+    const pidOf = async (executor: Executor, pause = 0) => {
+      const rows = await executor.execute(sql`select pg_backend_pid() as pid, pg_sleep(${pause})`);
+      return (rows as unknown as Array<{ pid: number }>)[0]!.pid;
+    };
+    try {
+      // All four connections open and idle: one transaction holds one while three more run at once.
+      const opened = await db.db.transaction(() =>
+        Promise.all(Array.from({ length: 3 }, () => db.db.transaction((tx) => pidOf(tx, 0.05)))),
+      );
+      expect(new Set(opened).size).toBe(3);
+      const sequential = [];
+      for (let i = 0; i < 8; i++) sequential.push(await pidOf(db.db));
+      expect(new Set(sequential).size).toBe(1);
+      const inTransactions = [];
+      for (let i = 0; i < 4; i++) inTransactions.push(await db.db.transaction((tx) => pidOf(tx)));
+      expect(new Set(inTransactions).size).toBe(1);
+    } finally {
+      await db.close();
+    }
+  });
+
   test("a database that does not exist fails with DB_CONNECTION_FAILED", async () => {
     const url = new URL(testDb!.url);
     url.pathname = `/${testDb!.name}_missing`;
