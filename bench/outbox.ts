@@ -180,7 +180,7 @@ export async function main(maxRate = Number(Bun.argv[2] ?? 20_000)): Promise<voi
       if (limit?.cpu)
         rows.push([
           `${x.system} CPU @ ${limit.rate}/s (${limit.sustained ? "last step" : "lowest missed"})`,
-          `${cpuLine(limit.cpu)}; machine ${((100 * limit.cpu.machine!) / (cores * STEP_S)).toFixed(0)} % busy`,
+          `${cpuLine(limit.cpu)}; machine ${percentOfCores(limit.cpu.machine!)} busy, ${percentOfCores(limit.cpu.steal!)} stolen`,
         ]);
     }
     if (d) rows.push(["Diana sustained (goal ≥ 10,000)", d.sustainedRate >= 10_000 ? "met" : "missed"]);
@@ -230,6 +230,7 @@ export async function main(maxRate = Number(Bun.argv[2] ?? 20_000)): Promise<voi
 
 const cores = availableParallelism();
 const STEP_S = STEP_MS / 1000;
+const percentOfCores = (seconds: number) => `${((100 * seconds) / (cores * STEP_S)).toFixed(0)} %`;
 
 /** The step that decided the result: the lowest rate missed, else the last one run. */
 const limitStep = (x: Awaited<ReturnType<typeof measure>>) =>

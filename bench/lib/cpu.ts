@@ -17,14 +17,21 @@ export function processCpuSeconds(pid: number): number {
   }
 }
 
-/** CPU seconds the whole machine has been busy (all cores: everything but idle and iowait), NaN off Linux. */
-export function machineBusySeconds(): number {
+/**
+ * The first line of `/proc/stat` in seconds: every core's busy time (all but idle and iowait) and, within
+ * it, steal — time the hypervisor ran someone else while this machine's cores wanted to run. On a VM whose
+ * host is contended, a step can look CPU-bound on time it never had. NaN off Linux.
+ */
+function machineSeconds(): { busy: number; steal: number } {
   try {
     const [, ...ticks] = readFileSync("/proc/stat", "utf8").split("\n")[0]!.trim().split(/\s+/).map(Number);
     const [user = 0, nice = 0, system = 0, , , irq = 0, softirq = 0, steal = 0] = ticks;
-    return (user + nice + system + irq + softirq + steal) / CLOCK_TICKS_PER_S;
+    return {
+      busy: (user + nice + system + irq + softirq + steal) / CLOCK_TICKS_PER_S,
+      steal: steal / CLOCK_TICKS_PER_S,
+    };
   } catch {
-    return Number.NaN;
+    return { busy: Number.NaN, steal: Number.NaN };
   }
 }
 
@@ -64,7 +71,7 @@ export function pidsNamed(name: string): number[] {
 export function cpuAccount(groups: Record<string, () => number[] | Promise<number[]>>) {
   const last = new Map<number, number>();
   const totals: Record<string, number> = Object.fromEntries(Object.keys(groups).map((g) => [g, 0]));
-  let machineAtStart = Number.NaN;
+  let machineAtStart = { busy: Number.NaN, steal: Number.NaN };
   let timer: Timer | undefined;
   let polling: Promise<void> | undefined;
   async function pollOnce(count: boolean) {
@@ -85,14 +92,18 @@ export function cpuAccount(groups: Record<string, () => number[] | Promise<numbe
   };
   return {
     async start(intervalMs = 500) {
-      machineAtStart = machineBusySeconds();
+      machineAtStart = machineSeconds();
       await pollOnce(false);
       timer = setInterval(() => void poll(), intervalMs);
     },
-    /** CPU seconds per group so far (polls first), and `machine`: every core's busy time since `start()`. */
+    /**
+     * CPU seconds per group so far (polls first); `machine`, every core's busy time since `start()`, and
+     * `steal`, the part of it the hypervisor gave to others.
+     */
     async read(): Promise<Record<string, number>> {
       await poll();
-      return { ...totals, machine: machineBusySeconds() - machineAtStart };
+      const now = machineSeconds();
+      return { ...totals, machine: now.busy - machineAtStart.busy, steal: now.steal - machineAtStart.steal };
     },
     /** Stops the timer; then as `read()`. */
     async stop(): Promise<Record<string, number>> {

@@ -6,10 +6,13 @@ import type postgres from "postgres";
 
 const CONSUMER_SCRIPT = new URL("./consumer.ts", import.meta.url).pathname;
 
-/** Each group's CPU seconds and share of the machine's busy time; `other` is what no group claims. */
-export function cpuLine({ machine = Number.NaN, ...groups }: Record<string, number>): string {
+/**
+ * Each group's CPU seconds and share of the machine's busy time, then `steal` (what the hypervisor gave
+ * to other machines while ours wanted to run) and `other`, what neither claims.
+ */
+export function cpuLine({ machine = Number.NaN, steal = 0, ...groups }: Record<string, number>): string {
   const claimed = Object.values(groups).reduce((sum, s) => sum + s, 0);
-  return Object.entries({ ...groups, other: machine - claimed })
+  return Object.entries({ ...groups, steal, other: machine - claimed - steal })
     .map(([group, s]) => `${group} ${s.toFixed(1)} s (${((100 * s) / machine).toFixed(0)} %)`)
     .join(", ");
 }
