@@ -8,7 +8,14 @@
  * the step that fails is the relay's; the relay under test and the consumer run here. Its own database
  * and vhost, both removed at the end. `bun run bench/outbox.ts [maxRate]`; knobs: BENCH_PRODUCER_PROCS,
  * BENCH_PRODUCER_CONNECTIONS, BENCH_FIRST_STEP, BENCH_REFINE (bisections, default 2),
- * BENCH_RELAY_CONCURRENCY, BENCH_SYSTEMS (name prefixes), BENCH_LATENCY_AT (latency at that rate only).
+ * BENCH_RELAY_CONCURRENCY, BENCH_SYSTEMS (name prefixes), BENCH_LATENCY_AT (latency at that rate only),
+ * BENCH_PASSES (default 2).
+ *
+ * Each system's ladder runs BENCH_PASSES times, the systems taking turns (Diana, reference, graphile,
+ * Diana, …), and each system is judged by its best pass. What disturbs a run here — another VM on the
+ * host (steal), a checkpoint landing in a step — only ever slows a system down, and one ladder per system
+ * let it decide the ratio by which system it happened to hit: on one machine the same code measured 5,687
+ * to 8,950 events/s within half an hour.
  */
 import { availableParallelism } from "node:os";
 import { createAmqpConnection, createRabbitMqBus, type EventBus } from "@diana/core/bus";
@@ -34,6 +41,7 @@ import {
 } from "./outbox/steps";
 
 const RELAY_CONCURRENCY = Number(process.env.BENCH_RELAY_CONCURRENCY ?? 2);
+const PASSES = Number(process.env.BENCH_PASSES ?? 2);
 /** Which systems to run, by name prefix (comma-separated); all by default. */
 const SYSTEMS = (process.env.BENCH_SYSTEMS ?? "").split(",").filter(Boolean);
 
@@ -138,30 +146,44 @@ export async function main(maxRate = Number(Bun.argv[2] ?? 20_000)): Promise<voi
 
     const backends = backendPids(admin);
     const broker = pidsNamed("beam.smp");
-    const results: Array<
-      Awaited<ReturnType<typeof measure>> & { system: string; cpu: Record<string, number> }
-    > = [];
-    for (const system of [diana, reference, graphile]) {
-      if (outOfTime()) break;
-      if (SYSTEMS.length > 0 && !SYSTEMS.some((p) => system.name.startsWith(p))) continue;
-      const cpu = cpuAccount({
-        producers: async () => [...producerPids, ...(await backends.of(PRODUCER))],
-        broker: () => broker,
-        consumer: () => [consumer.pid],
-        relay: () => [process.pid],
-        "relay's postgres": () => backends.of(system.app),
-      });
-      await cpu.start();
-      const result = await measure(system, as(PRODUCER), consumed, maxRate, () => cpu.read());
-      const seconds = await cpu.stop();
-      results.push({ system: system.name, ...result, cpu: seconds });
-      console.log(
-        `${system.name}: ${result.steps.map((s) => `${s.rate}/s→${s.sustained ? "ok" : `backlog ${s.backlog} (unpublished ${s.unpublished}), producer ${Math.round(s.achieved)}/s`}`).join("  ")}`,
-      );
+    type Result = Awaited<ReturnType<typeof measure>> & { system: string; cpu: Record<string, number> };
+    /** Every pass of each system, in the order run. */
+    const passes = new Map<string, Result[]>();
+    for (let pass = 1; pass <= PASSES; pass++) {
+      for (const system of [diana, reference, graphile]) {
+        if (outOfTime()) break;
+        if (SYSTEMS.length > 0 && !SYSTEMS.some((p) => system.name.startsWith(p))) continue;
+        const cpu = cpuAccount({
+          producers: async () => [...producerPids, ...(await backends.of(PRODUCER))],
+          broker: () => broker,
+          consumer: () => [consumer.pid],
+          relay: () => [process.pid],
+          "relay's postgres": () => backends.of(system.app),
+        });
+        await cpu.start();
+        const result = await measure(system, as(PRODUCER), consumed, maxRate, () => cpu.read());
+        const seconds = await cpu.stop();
+        passes.set(system.name, [
+          ...(passes.get(system.name) ?? []),
+          { system: system.name, ...result, cpu: seconds },
+        ]);
+        console.log(
+          `${system.name} (pass ${pass}): ${result.steps.map((s) => `${s.rate}/s→${s.sustained ? "ok" : `backlog ${s.backlog} (unpublished ${s.unpublished}), producer ${Math.round(s.achieved)}/s`}`).join("  ")}`,
+        );
+      }
     }
+    // Each system's best pass: the highest rate sustained, then the lower p99 at half of it.
+    const results = [...passes.values()].map((all) =>
+      all.reduce((best, x) =>
+        x.sustainedRate > best.sustainedRate || (x.sustainedRate === best.sustainedRate && x.p99 < best.p99)
+          ? x
+          : best,
+      ),
+    );
     const named = (prefix: string) => results.find((x) => x.system.startsWith(prefix));
     const [d, r, g] = [named("Diana"), named("reference"), named("graphile")];
-    const fmt = (n: number) => `${Math.round(n).toLocaleString("en-US")} events/s`;
+    const num = (n: number) => Math.round(n).toLocaleString("en-US");
+    const fmt = (n: number) => `${num(n)} events/s`;
     const ms = (n: number) => `${n.toFixed(1)} ms`;
     const rows: Array<[string, string]> = [
       ["events per transaction", String(EVENTS_PER_TX)],
@@ -170,7 +192,13 @@ export async function main(maxRate = Number(Bun.argv[2] ?? 20_000)): Promise<voi
     for (const x of results) {
       // Nothing sustained means below the first step, not zero.
       const sustained = x.sustainedRate > 0 ? fmt(x.sustainedRate) : `< ${fmt(FIRST_STEP)}`;
-      rows.push([`${x.system} sustained`, sustained]);
+      const each = passes
+        .get(x.system)!
+        .map((p) => (p.sustainedRate > 0 ? num(p.sustainedRate) : `< ${num(FIRST_STEP)}`));
+      rows.push([
+        `${x.system} sustained`,
+        each.length > 1 ? `${sustained} (best of passes: ${each.join(" · ")})` : sustained,
+      ]);
       rows.push([
         `${x.system} commit→publish @ ${x.half}/s`,
         `p50 ${ms(x.p50)}, p99 ${ms(x.p99)} (n=${x.measured})`,
