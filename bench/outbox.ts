@@ -172,10 +172,12 @@ export async function main(maxRate = Number(Bun.argv[2] ?? 20_000)): Promise<voi
         );
       }
     }
-    // Each system's best pass: the highest rate sustained, then the lower p99 at half of it.
+    // Each system's best pass: the highest rate sustained, then the lower p99 at half of it (a pass whose
+    // latency window measured nothing, p99 NaN, loses the tie).
+    const lowerP99 = (x: Result, best: Result) => !Number.isNaN(x.p99) && !(x.p99 >= best.p99);
     const results = [...passes.values()].map((all) =>
       all.reduce((best, x) =>
-        x.sustainedRate > best.sustainedRate || (x.sustainedRate === best.sustainedRate && x.p99 < best.p99)
+        x.sustainedRate > best.sustainedRate || (x.sustainedRate === best.sustainedRate && lowerP99(x, best))
           ? x
           : best,
       ),
