@@ -196,6 +196,31 @@ export function runDatabaseConformance(options: DatabaseConformanceOptions): voi
       await unlistenSecond();
     });
 
+    test("reserve: a session of its own keeps its advisory locks until released (none on PGlite)", async () => {
+      const session = await database.reserve();
+      if (database.kind === "pglite") {
+        expect(session).toBeNull();
+        return;
+      }
+      if (!session) throw new Error("a Postgres handle must reserve a session");
+      const held = async () =>
+        (
+          await database.sql<{ n: number }>`select count(*)::int as n from pg_locks
+            where locktype = 'advisory' and classid = 7 and objid = 11 and granted`
+        )[0]!.n;
+      const [taken] = (await session.db.execute(
+        sql`select pg_try_advisory_lock(7, 11) as ok`,
+      )) as unknown as [{ ok: boolean }];
+      expect(taken!.ok).toBe(true);
+      // Held across statements, and by that session only: the pool's connections cannot take it.
+      expect(await held()).toBe(1);
+      const [other] = await database.sql<{ ok: boolean }>`select pg_try_advisory_xact_lock(7, 11) as ok`;
+      expect(other!.ok).toBe(false);
+      await session.release();
+      await session.release();
+      expect(await held()).toBe(0);
+    });
+
     test("listen rejects channel names that are not plain identifiers", async () => {
       expect(() => database.listen("bad; drop table x", () => {})).toThrow(RangeError);
     });

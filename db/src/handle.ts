@@ -2,7 +2,7 @@ import { isSQLWrapper, type SQL, sql } from "drizzle-orm";
 import { asConnectionError, DbConnectionError } from "./errors";
 import { migrateService } from "./migrate";
 import { type ServiceName, serviceSchemas } from "./services";
-import type { Database, DianaDb, RawQuery, ServiceDb } from "./types";
+import type { Database, DatabaseSession, DianaDb, RawQuery, ServiceDb } from "./types";
 
 /** What each driver supplies; the rest of a {@link Database} is shared. */
 export interface Driver {
@@ -10,6 +10,8 @@ export interface Driver {
   target: string;
   drizzle(schema?: Record<string, unknown>): DianaDb;
   listen(channel: string, onNotify: (payload: string) => void): Promise<() => Promise<void>>;
+  /** A connection of its own; absent where there is only one session (PGlite). */
+  reserve?(): Promise<DatabaseSession>;
   end(): Promise<void>;
 }
 
@@ -53,6 +55,10 @@ export function createHandle(driver: Driver): Database {
       // PGlite splices the name into `LISTEN …` unquoted and postgres.js quotes it: only plain names mean the same to both.
       if (!CHANNEL.test(channel)) throw new RangeError(`channel must match ${CHANNEL} (got "${channel}")`);
       return guard(() => driver.listen(channel, onNotify));
+    },
+    async reserve() {
+      const reserve = driver.reserve;
+      return reserve ? guard(() => reserve()) : null;
     },
     async notify(channel, payload) {
       await raw`select pg_notify(${channel}, ${payload})`;

@@ -14,7 +14,7 @@ export {
   serviceNames,
   serviceSchemas,
 } from "./services";
-export type { Database, DianaDb, RawQuery, ServiceDb } from "./types";
+export type { Database, DatabaseSession, DianaDb, RawQuery, ServiceDb } from "./types";
 
 /** Options for {@link connect}. */
 export interface ConnectOptions {

@@ -74,6 +74,25 @@ export async function connectPostgres(options: PostgresOptions): Promise<Databas
       const subscription = await client.listen(channel, onNotify);
       return () => subscription.unlisten();
     },
+    async reserve() {
+      const reserved = await client.reserve();
+      let released = false;
+      // A reserved connection has no `options` of its own; drizzle reads them (the pool's, which it shares).
+      const withOptions = new Proxy(reserved, {
+        get: (target, key, receiver) =>
+          key === "options" ? client.options : Reflect.get(target, key, receiver),
+      }) as unknown as postgres.Sql;
+      return {
+        db: drizzle({ client: preparing(withOptions) }) as unknown as DianaDb,
+        async release() {
+          if (released) return;
+          released = true;
+          // The connection goes back to the pool: no lock of this session may go with it.
+          await reserved`select pg_advisory_unlock_all()`.catch(() => {});
+          reserved.release();
+        },
+      };
+    },
     end: () => client.end({ timeout: 5 }),
   });
   try {

@@ -39,10 +39,23 @@ export interface Database {
    * unsubscribe function.
    */
   listen(channel: string, onNotify: (payload: string) => void): Promise<() => Promise<void>>;
+  /**
+   * A connection of its own, for state that lives in a session (session-level advisory locks, `SET`), until
+   * `release()`. Null on PGlite, whose one session every handle of the process shares.
+   */
+  reserve(): Promise<DatabaseSession | null>;
   /** `pg_notify(channel, payload)`. To notify on commit, run `select pg_notify(…)` inside the transaction. */
   notify(channel: string, payload: string): Promise<void>;
   /** Throws {@link DbConnectionError} when the database does not answer (used by readiness checks). */
   ping(): Promise<void>;
   /** Releases this handle: ends the pool, or drops a reference to the shared PGlite. Idempotent. */
   close(): Promise<void>;
+}
+
+/** One reserved connection of a {@link Database}; see `Database.reserve`. */
+export interface DatabaseSession {
+  /** The drizzle database over that one connection. */
+  readonly db: DianaDb;
+  /** Releases the session's advisory locks and gives the connection back to the pool. Idempotent. */
+  release(): Promise<void>;
 }

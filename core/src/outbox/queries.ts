@@ -1,4 +1,5 @@
 import { type SQL, sql } from "drizzle-orm";
+import { shouldNotify } from "./notify-gate";
 import { rowsOf } from "./rows";
 import type { SqlExecutor } from "./types";
 
@@ -24,17 +25,21 @@ export interface FailedRow {
 /** The outbox's SQL, for one service schema's `outbox` table. */
 export function outboxQueries(schema: string) {
   const table = sql`${sql.identifier(schema)}.${sql.identifier("outbox")}`;
+  const notify = shouldNotify(schema);
   const idList = (ids: readonly string[]) => sql`string_to_array(${ids.join(",")}, ',')::uuid[]`;
 
   return {
-    /** One statement: the rows, then a notification the relay gets when the caller's transaction commits. */
+    /**
+     * One statement: the rows, then a notification the relays get when the caller's transaction commits —
+     * unless a relay is awake and will claim them anyway (see `notifyGate`).
+     */
     insert(rows: readonly object[], channel: string): SQL {
       return sql`with inserted as (
         insert into ${table} (id, aggregate_id, type, payload, headers, created_at)
         select x.id, x.aggregate_id, x.type, x.payload, x.headers, clock_timestamp()
         from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb)
           as x(id uuid, aggregate_id text, type text, payload jsonb, headers jsonb)
-      ) select pg_notify(${channel}, '')`;
+      ) select pg_notify(${channel}, '') where ${notify}`;
     },
 
     /**

@@ -4,6 +4,7 @@ import type { Clock, EventBus, EventEnvelope, PublishInput } from "../bus/types"
 import { DEFAULT_ROW_BACKOFF, type RowBackoff, rowBackoffMs } from "./backoff";
 import { claimFloor } from "./claim-floor";
 import { relayListeners } from "./listeners";
+import { notifyGate } from "./notify-gate";
 import type { Outbox } from "./outbox";
 import { type ClaimedRow, claimRows, type FailedRow, type Share } from "./queries";
 import { rowsOf } from "./rows";
@@ -38,6 +39,11 @@ export interface OutboxRelayOptions {
   retentionMs?: number;
   /** Defaults to 60 s; 0 turns cleanup off. */
   cleanupIntervalMs?: number;
+  /**
+   * Whether producers may leave out their NOTIFY while this relay is busy claiming (see `notifyGate`).
+   * Defaults to true where the database can reserve a connection (Postgres; not PGlite).
+   */
+  notifyGate?: boolean;
   clock?: Clock;
   random?: () => number;
 }
@@ -117,6 +123,19 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
   let workers: Promise<void>[] = [];
   let unlisten: (() => Promise<void>) | undefined;
   let cleanupTimer: Timer | undefined;
+  const barrierTimeoutMs = Math.min(pollIntervalMs, 200);
+  const gate =
+    options.notifyGate === false || !outbox.database.reserve
+      ? undefined
+      : notifyGate(
+          {
+            database: outbox.database,
+            schema: outbox.schema,
+            barrierTimeoutMs,
+            onError: (context, error) => listeners.emit({ type: "error", context, error }),
+          },
+          concurrency,
+        );
 
   async function publishRound(rows: ClaimedRow[]) {
     const sent: string[] = [];
@@ -208,16 +227,42 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
 
   async function worker(share: Share) {
     const floor = claimFloor(() => performance.now(), FLOOR_LAG_MS, pollIntervalMs);
-    while (running) {
-      const generation = signal.generation;
+    const round = async () => {
       try {
-        const { claimed } = await runOnce(share, floor);
-        // Claimed rows may have freed their aggregates' next events: claim again before resting.
-        if (claimed > 0 || signal.generation !== generation) continue;
+        return (await runOnce(share, floor)).claimed;
       } catch (error) {
         listeners.emit({ type: "error", context: "relay round", error });
+        return 0;
       }
-      if (running) await signal.wait(pollIntervalMs);
+    };
+    let busy = 0;
+    let engaged = false;
+    let mark = 0;
+    while (running) {
+      const generation = signal.generation;
+      const claimed = await round();
+      // Claimed rows may have freed their aggregates' next events: claim again before resting.
+      if (claimed > 0 || signal.generation !== generation) {
+        if (gate && claimed > 0 && ++busy >= 2 && !engaged) {
+          engaged = true;
+          void gate.engage();
+        }
+        continue;
+      }
+      busy = 0;
+      let restMs = pollIntervalMs;
+      if (gate) {
+        // Producers may have left out their notification while this relay was awake: wait for them to
+        // commit and claim once more before resting.
+        const rest = await gate.rest(mark, engaged);
+        engaged = false;
+        mark = rest.mark;
+        if (rest.result !== "quiet" && running) {
+          if ((await round()) > 0 || signal.generation !== generation) continue;
+          if (rest.result === "timed-out") restMs = Math.min(pollIntervalMs, barrierTimeoutMs);
+        }
+      }
+      if (running) await signal.wait(restMs);
     }
   }
 
@@ -268,6 +313,7 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
       signal.wake();
       await Promise.all(workers);
       workers = [];
+      await gate?.close();
       await unlisten?.().catch(() => {});
       unlisten = undefined;
     },

@@ -25,6 +25,24 @@ export function connectOutboxDatabase(url: string, max = 10): OutboxDatabase & {
       const subscription = await client.listen(channel, onNotify);
       return () => subscription.unlisten();
     },
+    async reserve() {
+      const reserved = await client.reserve();
+      // drizzle reads `options`, which a reserved connection shares with its pool but does not expose.
+      const withOptions = new Proxy(reserved, {
+        get: (target, key, receiver) =>
+          key === "options" ? client.options : Reflect.get(target, key, receiver),
+      });
+      let released = false;
+      return {
+        db: drizzle({ client: withOptions }) as unknown as OutboxDatabase["db"],
+        async release() {
+          if (released) return;
+          released = true;
+          await reserved`select pg_advisory_unlock_all()`.catch(() => {});
+          reserved.release();
+        },
+      };
+    },
     close: () => client.end({ timeout: 5 }),
   };
 }

@@ -1,0 +1,227 @@
+import { beforeEach, describe, expect, test } from "bun:test";
+import { sql } from "drizzle-orm";
+import { testVhost } from "../bus/rabbitmq-test-vhost";
+import type { EventEnvelope } from "../bus/types";
+import { waitFor } from "../testing/wait-for";
+import { gateKeys, notifyGate } from "./notify-gate";
+import { createOutboxRelay } from "./relay";
+import { rowsOf } from "./rows";
+import { harness } from "./testing/harness";
+import { testOutboxDatabase } from "./testing/postgres";
+
+const pg = await testOutboxDatabase();
+const mq = await testVhost();
+const skip = pg.reason ?? mq.reason;
+const suite = skip ? describe.skip : describe;
+const h = harness({ ...pg, amqpUrl: mq.url });
+
+suite(`outbox notify gate on Postgres${skip ? ` (skipped: ${skip})` : ""}`, () => {
+  const database = h.database();
+  const outbox = h.outbox(database);
+  const errors: unknown[] = [];
+  const newGate = (workers = 1, db = database) => {
+    const gate = notifyGate(
+      { database: db, schema: "trading", barrierTimeoutMs: 200, onError: (_, e) => errors.push(e) },
+      workers,
+    );
+    h.defer(() => gate.close());
+    return gate;
+  };
+  const event = (n: number) => ({
+    type: "test.order.placed" as const,
+    subject: `g-${n}`,
+    data: { agg: "g", n },
+  });
+  const enqueue = (n: number) => database.db.transaction((tx) => outbox.enqueue(tx, event(n)));
+  /** A transaction that enqueued and stays open until `commit()`. */
+  function openTransaction(n: number) {
+    let commit!: () => void;
+    const latch = new Promise<void>((resolve) => {
+      commit = resolve;
+    });
+    let enqueued = false;
+    const done = database.db.transaction(async (tx) => {
+      await outbox.enqueue(tx, event(n));
+      enqueued = true;
+      await latch;
+    });
+    return { commit, done, enqueued: () => enqueued };
+  }
+  /** Notifications on the outbox's channel, with a marker sent after: all of them have arrived when it has. */
+  async function listening() {
+    const payloads: string[] = [];
+    const unlisten = await database.listen(outbox.channel, (p) => payloads.push(p));
+    h.defer(unlisten);
+    let markers = 0;
+    return {
+      async settled(): Promise<number> {
+        const marker = `marker-${++markers}`;
+        await database.db.execute(sql`select pg_notify(${outbox.channel}, ${marker})`);
+        await waitFor(() => payloads.includes(marker), { what: marker });
+        const count = payloads.filter((p) => p === "").length;
+        payloads.length = 0;
+        return count;
+      },
+    };
+  }
+  const gateWaiting = async () =>
+    rowsOf<{ n: number }>(
+      await database.db.execute(sql`select count(*)::int as n from pg_locks
+        where locktype = 'advisory' and classid = ${gateKeys("trading").gate} and not granted`),
+    )[0]!.n > 0;
+
+  beforeEach(async () => {
+    errors.length = 0;
+    await database.db.execute(sql`delete from trading.outbox`);
+  });
+
+  test("producers notify while no relay is awake, and leave it out while one is", async () => {
+    const notes = await listening();
+    const gate = newGate();
+    await enqueue(1);
+    expect(await notes.settled()).toBe(1);
+
+    await gate.engage();
+    expect(gate.holding).toBe(true);
+    await enqueue(2);
+    await enqueue(3);
+    expect(await notes.settled()).toBe(0);
+
+    expect(await gate.rest(0, true)).toEqual({ result: "passed", mark: 1 });
+    expect(gate.holding).toBe(false);
+    await enqueue(4);
+    expect(await notes.settled()).toBe(1);
+    // Nothing taken since that barrier: the next rest needs none.
+    expect(await gate.rest(1, false)).toEqual({ result: "quiet", mark: 1 });
+    expect(errors).toEqual([]);
+  });
+
+  test("awake is taken only once every worker is busy, and by one relay of the service at a time", async () => {
+    const gate = newGate(2);
+    await gate.engage();
+    expect(gate.holding).toBe(false);
+    await gate.engage();
+    expect(gate.holding).toBe(true);
+    const other = newGate(1, h.database(2));
+    await other.engage();
+    expect(other.holding).toBe(false);
+    await gate.rest(0, true);
+    await other.rest(0, false);
+    await other.engage();
+    expect(other.holding).toBe(true);
+    await other.rest(0, true);
+  });
+
+  test("the barrier waits for a producer that left its notification out; producers never wait for it", async () => {
+    const notes = await listening();
+    const gate = newGate();
+    await gate.engage();
+    const quiet = openTransaction(1);
+    await waitFor(quiet.enqueued, { what: "the quiet producer's insert" });
+
+    let rested: string | undefined;
+    const resting = gate.rest(0, true).then((r) => {
+      rested = r.result;
+      return r;
+    });
+    await waitFor(gateWaiting, { what: "the barrier waiting on the gate" });
+    // Meanwhile another producer commits at once, and notifies: the relay is going to rest.
+    await enqueue(2);
+    expect(await notes.settled()).toBe(1);
+    expect(rested).toBeUndefined();
+
+    quiet.commit();
+    await quiet.done;
+    expect((await resting).result).toBe("passed");
+    // The quiet producer committed before the barrier let the relay claim once more.
+    expect(await notes.settled()).toBe(0);
+  });
+
+  test("a barrier that meets a long transaction times out and leaves it alone", async () => {
+    const gate = newGate();
+    await gate.engage();
+    const long = openTransaction(1);
+    await waitFor(long.enqueued, { what: "the long transaction's insert" });
+    const started = performance.now();
+    expect(await gate.rest(0, true)).toEqual({ result: "timed-out", mark: 0 });
+    expect(performance.now() - started).toBeGreaterThanOrEqual(190);
+    expect(gate.holding).toBe(false);
+    long.commit();
+    await long.done; // the producer went on, unharmed
+    expect(await gate.rest(0, false)).toEqual({ result: "passed", mark: 1 });
+    expect(errors).toEqual([]);
+  });
+
+  test("without a connection of its own (PGlite's single session) producers always notify", async () => {
+    const notes = await listening();
+    const gate = newGate(1, { ...database, reserve: async () => null });
+    await gate.engage();
+    expect(gate.holding).toBe(false);
+    await enqueue(1);
+    expect(await notes.settled()).toBe(1);
+    expect(await gate.rest(0, true)).toEqual({ result: "quiet", mark: 0 });
+  });
+
+  test("a busy relay keeps producers quiet, and every event is published soon after, without polling", async () => {
+    const received = new Set<string>();
+    const bus = h.bus();
+    const subscription = await bus.subscribe(
+      { consumer: "gate-relay", patterns: ["test.order.*"], concurrency: 50, prefetch: 100 },
+      (e: EventEnvelope) => {
+        received.add(e.id);
+      },
+    );
+    h.defer(() => subscription.close());
+    const notifications: string[] = [];
+    h.defer(await database.listen(outbox.channel, (p) => notifications.push(p)));
+    // A poll interval longer than the test: a lost wake-up cannot be covered by polling.
+    const relay = createOutboxRelay({ outbox, bus: h.bus(), pollIntervalMs: 60_000, batchSize: 100 });
+    h.defer(() => relay.stop());
+    relay.onEvent((e) => e.type === "error" && errors.push(e.error));
+    await relay.start();
+
+    const producers = h.database(8);
+    const producerOutbox = h.outbox(producers);
+    let transactions = 0;
+    const write = async (n: number) => {
+      const events = await producers.db.transaction((tx) =>
+        producerOutbox.enqueue(
+          tx,
+          Array.from({ length: 10 }, (_, i) => ({
+            type: "test.order.placed" as const,
+            subject: `agg-${(n * 10 + i) % 97}`,
+            data: { agg: "busy", n: n * 10 + i },
+          })),
+        ),
+      );
+      transactions++;
+      return events.map((e) => e.id);
+    };
+    let next = 0;
+    const ids: string[] = [];
+    // Bursts from 8 connections, then a lone transaction right after each: it lands while the relay is
+    // busy, winding down or resting — each must be published long before the poll interval.
+    for (let burst = 0; burst < 10; burst++) {
+      const writers = Array.from({ length: 8 }, async () => {
+        for (let i = 0; i < 20; i++) ids.push(...(await write(next++)));
+      });
+      await Promise.all(writers);
+      ids.push(...(await write(next++)));
+      await waitFor(() => ids.every((id) => received.has(id)), {
+        timeoutMs: 15_000,
+        what: `burst ${burst}: every event published`,
+      });
+    }
+    expect(received.size).toBe(ids.length);
+    expect(notifications.length).toBeLessThan(transactions * 0.75); // many transactions stayed quiet
+    expect(errors).toEqual([]);
+    // Published rows are marked sent when their round commits, just after the consumer may have them.
+    const pending = async () =>
+      rowsOf<{ n: number }>(
+        await database.db.execute(
+          sql`select count(*)::int as n from trading.outbox where status = 'pending'`,
+        ),
+      )[0]!.n;
+    await waitFor(async () => (await pending()) === 0, { what: "no row pending" });
+  });
+});
