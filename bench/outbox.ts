@@ -9,7 +9,8 @@
  * and vhost, both removed at the end. `bun run bench/outbox.ts [maxRate]`; knobs: BENCH_PRODUCER_PROCS,
  * BENCH_PRODUCER_CONNECTIONS, BENCH_FIRST_STEP, BENCH_REFINE (bisections, default 2),
  * BENCH_RELAY_CONCURRENCY, BENCH_SYSTEMS (name prefixes), BENCH_LATENCY_AT (latency at that rate only),
- * BENCH_PASSES (default 2).
+ * BENCH_PASSES (default 2). `BENCH_SYSTEMS=Diana,ungated` adds an A/B of the notify gate: the same relay with
+ * producers that always notify, run only when named.
  *
  * Each system's ladder runs BENCH_PASSES times, the systems taking turns (Diana, reference, graphile,
  * Diana, …), and each system is judged by its best pass. What disturbs a run here — another VM on the
@@ -90,6 +91,31 @@ export async function main(maxRate = Number(Bun.argv[2] ?? 20_000)): Promise<voi
       };
     })();
 
+    // The same relay with producers that always notify (`notifyGate: false`): only when BENCH_SYSTEMS
+    // names it, for an A/B of the notify gate in one run.
+    const ungated: System = (() => {
+      const bus = newBus();
+      let relay: ReturnType<typeof createOutboxRelay> | undefined;
+      return {
+        name: "ungated Diana relay",
+        app: DIANA_RELAY,
+        mode: "outbox",
+        reset: resetOutbox,
+        async start(onPublished) {
+          relay = createOutboxRelay({
+            outbox,
+            bus,
+            batchSize: 500,
+            concurrency: RELAY_CONCURRENCY,
+            notifyGate: false,
+          });
+          relay.onEvent((e) => e.type === "published" && onPublished(e.id));
+          await relay.start();
+        },
+        stop: async () => relay?.stop(),
+      };
+    })();
+
     // Reference: the minimal relay — poll, SKIP LOCKED, batch 500, publish all with confirms, mark sent.
     const reference: System = (() => {
       let relay: ReturnType<typeof referenceRelay> | undefined;
@@ -150,9 +176,11 @@ export async function main(maxRate = Number(Bun.argv[2] ?? 20_000)): Promise<voi
     /** Every pass of each system, in the order run. */
     const passes = new Map<string, Result[]>();
     for (let pass = 1; pass <= PASSES; pass++) {
-      for (const system of [diana, reference, graphile]) {
+      for (const system of [diana, ungated, reference, graphile]) {
         if (outOfTime()) break;
-        if (SYSTEMS.length > 0 && !SYSTEMS.some((p) => system.name.startsWith(p))) continue;
+        const chosen =
+          SYSTEMS.length > 0 ? SYSTEMS.some((p) => system.name.startsWith(p)) : system !== ungated;
+        if (!chosen) continue;
         const cpu = cpuAccount({
           producers: async () => [...producerPids, ...(await backends.of(PRODUCER))],
           broker: () => broker,
@@ -206,6 +234,19 @@ export async function main(maxRate = Number(Bun.argv[2] ?? 20_000)): Promise<voi
         `p50 ${ms(x.p50)}, p99 ${ms(x.p99)} (n=${x.measured})`,
       ]);
       rows.push([`${x.system} CPU over its run`, cpuLine(x.cpu)]);
+      // Per event at each step: the machine's busy CPU (steal left out) and the producers' share of it.
+      const perEvent = (seconds: number, st: (typeof x.steps)[number]) =>
+        ((seconds / (st.achieved * STEP_S)) * 1e6).toFixed(0);
+      rows.push([
+        `${x.system} CPU per event, machine / producers`,
+        x.steps
+          .filter((st) => st.cpu)
+          .map(
+            (st) =>
+              `${perEvent(st.cpu!.machine! - st.cpu!.steal!, st)} / ${perEvent(st.cpu!.producers!, st)} µs @ ${st.rate}/s`,
+          )
+          .join(", "),
+      ]);
       const limit = limitStep(x);
       if (limit?.cpu)
         rows.push([
@@ -221,6 +262,9 @@ export async function main(maxRate = Number(Bun.argv[2] ?? 20_000)): Promise<voi
           ? ratio(d.sustainedRate, r.sustainedRate, 1.5, true)
           : `— (the reference missed the first step, ${FIRST_STEP}/s: run again with a lower BENCH_FIRST_STEP)`,
       ]);
+    const u = named("ungated");
+    if (d && u && u.sustainedRate > 0)
+      rows.push(["Diana / ungated Diana", ratio(d.sustainedRate, u.sustainedRate)]);
     if (d && g && g.sustainedRate > 0)
       rows.push(["Diana / graphile-worker", ratio(d.sustainedRate, g.sustainedRate)]);
     if (d) rows.push(["Diana p99 commit→publish (goal ≤ 50 ms)", d.p99 <= 50 ? "met" : "missed"]);

@@ -17,6 +17,19 @@ export const REFERENCE_RELAY = "reference-relay";
 export const GRAPHILE = "graphile-worker";
 export const PRODUCER = "producer";
 
+/** Runs `close`, giving up (with a line on stderr) after 10 s. */
+async function bounded(close: () => Promise<unknown>, what: string): Promise<void> {
+  let timer: Timer | undefined;
+  const late = new Promise<void>((resolve) => {
+    timer = setTimeout(() => {
+      console.error(`closing ${what} took over 10 s; going on`);
+      resolve();
+    }, 10_000);
+  });
+  await Promise.race([close().catch(() => {}), late]);
+  clearTimeout(timer);
+}
+
 export async function outboxScratch() {
   const testDb = await createTestDatabase();
   const dropDatabase = dropOnInterrupt(() => testDb.drop());
@@ -39,10 +52,11 @@ export async function outboxScratch() {
     /** Run by `close()` in reverse order: push a bus after its connection. */
     closers,
     async close() {
-      for (const close of closers.reverse()) await close().catch(() => {});
-      await raw.end({ timeout: 5 });
-      await admin.end({ timeout: 5 });
-      await database.close();
+      // Each step is bounded, so that one that hangs cannot keep the scratch database and vhost alive.
+      for (const close of closers.reverse()) await bounded(close, String(close));
+      await bounded(() => raw.end({ timeout: 5 }), "the reference relay's pool");
+      await bounded(() => admin.end({ timeout: 5 }), "the bench's pool");
+      await bounded(() => database.close(), "Diana's pool");
       await dropDatabase();
       await vhost.drop().catch(() => {});
     },
