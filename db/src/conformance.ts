@@ -196,13 +196,13 @@ export function runDatabaseConformance(options: DatabaseConformanceOptions): voi
       await unlistenSecond();
     });
 
-    test("reserve: a session of its own keeps its advisory locks until released (none on PGlite)", async () => {
-      const session = await database.reserve();
+    test("session: a connection of its own keeps its advisory locks until released (none on PGlite)", async () => {
+      const session = await database.session();
       if (database.kind === "pglite") {
         expect(session).toBeNull();
         return;
       }
-      if (!session) throw new Error("a Postgres handle must reserve a session");
+      if (!session) throw new Error("a Postgres handle must open a session");
       const held = async () =>
         (
           await database.sql<{ n: number }>`select count(*)::int as n from pg_locks

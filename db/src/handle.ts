@@ -11,7 +11,7 @@ export interface Driver {
   drizzle(schema?: Record<string, unknown>): DianaDb;
   listen(channel: string, onNotify: (payload: string) => void): Promise<() => Promise<void>>;
   /** A connection of its own; absent where there is only one session (PGlite). */
-  reserve?(): Promise<DatabaseSession>;
+  session?(): Promise<DatabaseSession>;
   end(): Promise<void>;
 }
 
@@ -56,9 +56,9 @@ export function createHandle(driver: Driver): Database {
       if (!CHANNEL.test(channel)) throw new RangeError(`channel must match ${CHANNEL} (got "${channel}")`);
       return guard(() => driver.listen(channel, onNotify));
     },
-    async reserve() {
-      const reserve = driver.reserve;
-      return reserve ? guard(() => reserve()) : null;
+    async session() {
+      const open = driver.session;
+      return open ? guard(() => open()) : null;
     },
     async notify(channel, payload) {
       await raw`select pg_notify(${channel}, ${payload})`;

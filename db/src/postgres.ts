@@ -74,22 +74,27 @@ export async function connectPostgres(options: PostgresOptions): Promise<Databas
       const subscription = await client.listen(channel, onNotify);
       return () => subscription.unlisten();
     },
-    async reserve() {
-      const reserved = await client.reserve();
-      let released = false;
-      // A reserved connection has no `options` of its own; drizzle reads them (the pool's, which it shares).
-      const withOptions = new Proxy(reserved, {
-        get: (target, key, receiver) =>
-          key === "options" ? client.options : Reflect.get(target, key, receiver),
-      }) as unknown as postgres.Sql;
+    async session() {
+      // A client of one connection beside the pool (as LISTEN's is): a session that never waits for the
+      // pool, nor takes a connection from it.
+      const one = postgres(options.url, {
+        max: 1,
+        connect_timeout: 10,
+        onnotice: () => {},
+        connection: { application_name: options.applicationName ?? "diana" },
+      });
+      try {
+        await one`select 1`;
+      } catch (error) {
+        await one.end({ timeout: 0 });
+        throw error;
+      }
+      let ended: Promise<void> | undefined;
       return {
-        db: drizzle({ client: preparing(withOptions) }) as unknown as DianaDb,
-        async release() {
-          if (released) return;
-          released = true;
-          // The connection goes back to the pool: no lock of this session may go with it.
-          await reserved`select pg_advisory_unlock_all()`.catch(() => {});
-          reserved.release();
+        db: drizzle({ client: preparing(one) }) as unknown as DianaDb,
+        release() {
+          ended ??= one.end({ timeout: 5 });
+          return ended;
         },
       };
     },

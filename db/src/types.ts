@@ -40,10 +40,11 @@ export interface Database {
    */
   listen(channel: string, onNotify: (payload: string) => void): Promise<() => Promise<void>>;
   /**
-   * A connection of its own, for state that lives in a session (session-level advisory locks, `SET`), until
-   * `release()`. Null on PGlite, whose one session every handle of the process shares.
+   * Opens a connection of its own beside the pool (it never waits for the pool, nor takes from it), for
+   * state that lives in a session — session-level advisory locks, `SET` — until `release()`. Null on
+   * PGlite, whose one session every handle of the process shares.
    */
-  reserve(): Promise<DatabaseSession | null>;
+  session(): Promise<DatabaseSession | null>;
   /** `pg_notify(channel, payload)`. To notify on commit, run `select pg_notify(…)` inside the transaction. */
   notify(channel: string, payload: string): Promise<void>;
   /** Throws {@link DbConnectionError} when the database does not answer (used by readiness checks). */
@@ -52,10 +53,10 @@ export interface Database {
   close(): Promise<void>;
 }
 
-/** One reserved connection of a {@link Database}; see `Database.reserve`. */
+/** A connection of its own of a {@link Database}; see `Database.session`. */
 export interface DatabaseSession {
   /** The drizzle database over that one connection. */
   readonly db: DianaDb;
-  /** Releases the session's advisory locks and gives the connection back to the pool. Idempotent. */
+  /** Closes the connection, which ends the session and its locks. Idempotent. */
   release(): Promise<void>;
 }

@@ -154,12 +154,64 @@ suite(`outbox notify gate on Postgres${skip ? ` (skipped: ${skip})` : ""}`, () =
 
   test("without a connection of its own (PGlite's single session) producers always notify", async () => {
     const notes = await listening();
-    const gate = newGate(1, { ...database, reserve: async () => null });
+    const gate = newGate(1, { ...database, session: async () => null });
     await gate.engage();
     expect(gate.holding).toBe(false);
     await enqueue(1);
     expect(await notes.settled()).toBe(1);
     expect(await gate.rest(0, true)).toEqual({ result: "quiet", mark: 0 });
+  });
+
+  test("a relay on a pool of one connection keeps publishing: the gate's session is beside the pool", async () => {
+    const received = new Set<string>();
+    const bus = h.bus();
+    const subscription = await bus.subscribe(
+      { consumer: "gate-pool-of-one", patterns: ["test.order.*"], concurrency: 10, prefetch: 50 },
+      (e: EventEnvelope) => {
+        received.add(e.id);
+      },
+    );
+    h.defer(() => subscription.close());
+    const single = h.database(1);
+    const relay = createOutboxRelay({
+      outbox: h.outbox(single),
+      bus: h.bus(),
+      concurrency: 1,
+      batchSize: 20,
+      pollIntervalMs: 60_000,
+    });
+    h.defer(() => relay.stop());
+    relay.onEvent((e) => e.type === "error" && errors.push(e.error));
+    const ids: string[] = [];
+    const write = async (n: number) => {
+      const events = await database.db.transaction((tx) =>
+        outbox.enqueue(
+          tx,
+          Array.from({ length: 10 }, (_, i) => ({
+            type: "test.order.placed" as const,
+            subject: `one-${i}`,
+            data: { agg: `one-${i}`, n },
+          })),
+        ),
+      );
+      ids.push(...events.map((e) => e.id));
+    };
+    for (let n = 0; n < 100; n++) await write(n);
+    const awakeHeld = async () =>
+      rowsOf<{ n: number }>(
+        await database.db.execute(sql`select count(*)::int as n from pg_locks
+          where locktype = 'advisory' and classid = ${gateKeys("trading").awake} and granted`),
+      )[0]!.n === 1;
+    await relay.start();
+    // A backlog of 50 claims: the relay is busy and takes `awake` on its own session…
+    await waitFor(awakeHeld, { intervalMs: 2, what: "the relay holding awake" });
+    // …while its one pooled connection goes on claiming.
+    for (let n = 100; n < 110; n++) await write(n);
+    await waitFor(() => ids.every((id) => received.has(id)), {
+      timeoutMs: 15_000,
+      what: "every event published",
+    });
+    expect(errors).toEqual([]);
   });
 
   test("a busy relay keeps producers quiet, and every event is published soon after, without polling", async () => {

@@ -83,7 +83,7 @@ const codeOf = (error: unknown) => {
 };
 
 /**
- * The relay's side of the gate: a reserved connection that holds `awake`, its operations one at a time.
+ * The relay's side of the gate: a connection of its own that holds `awake`, its operations one at a time.
  * A worker {@link NotifyGate.engage}s once it is busy (two claims in a row found rows) and calls
  * {@link NotifyGate.rest} before it rests; `awake` is taken when all `workers` are engaged.
  */
@@ -103,13 +103,13 @@ export function notifyGate(options: NotifyGateOptions, workers: number) {
     return next;
   };
 
-  /** The reserved connection; null without one (PGlite, or reserving failed just now). */
+  /** The gate's session; null without one (PGlite, or opening it failed just now). */
   async function connection() {
     if (session === undefined) {
       try {
-        session = (await database.reserve?.()) ?? null;
+        session = (await database.session?.()) ?? null;
       } catch (error) {
-        onError("outbox notify gate (reserve)", error);
+        onError("outbox notify gate (session)", error);
         return null;
       }
     }

@@ -41,7 +41,7 @@ export interface OutboxRelayOptions {
   cleanupIntervalMs?: number;
   /**
    * Whether producers may leave out their NOTIFY while this relay is busy claiming (see `notifyGate`).
-   * Defaults to true where the database can reserve a connection (Postgres; not PGlite).
+   * Defaults to true where the database can open a session of its own (Postgres; not PGlite).
    */
   notifyGate?: boolean;
   clock?: Clock;
@@ -125,7 +125,7 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
   let cleanupTimer: Timer | undefined;
   const barrierTimeoutMs = Math.min(pollIntervalMs, 200);
   const gate =
-    options.notifyGate === false || !outbox.database.reserve
+    options.notifyGate === false || !outbox.database.session
       ? undefined
       : notifyGate(
           {

@@ -13,10 +13,11 @@ export interface OutboxDatabase {
   readonly db: SqlExecutor & { transaction<T>(run: (tx: SqlExecutor) => Promise<T>): Promise<T> };
   listen(channel: string, onNotify: (payload: string) => void): Promise<() => Promise<void>>;
   /**
-   * A connection of its own, where the relay holds the lock that tells producers it is awake (see
-   * `notifyGate`); null or absent where there is one session (PGlite): producers then always notify.
+   * A connection of its own beside the pool, where the relay holds the lock that tells producers it is
+   * awake (see `notifyGate`); null or absent where there is one session (PGlite): producers then always
+   * notify.
    */
-  reserve?(): Promise<{ db: SqlExecutor; release(): Promise<void> } | null>;
+  session?(): Promise<{ db: SqlExecutor; release(): Promise<void> } | null>;
 }
 
 /** What `/ops/outbox` reports. Counts come from the table, so they cover every relay of the service. */

@@ -25,22 +25,12 @@ export function connectOutboxDatabase(url: string, max = 10): OutboxDatabase & {
       const subscription = await client.listen(channel, onNotify);
       return () => subscription.unlisten();
     },
-    async reserve() {
-      const reserved = await client.reserve();
-      // drizzle reads `options`, which a reserved connection shares with its pool but does not expose.
-      const withOptions = new Proxy(reserved, {
-        get: (target, key, receiver) =>
-          key === "options" ? client.options : Reflect.get(target, key, receiver),
-      });
-      let released = false;
+    async session() {
+      const one = postgres(url, { max: 1, onnotice: () => {} });
+      await one`select 1`;
       return {
-        db: drizzle({ client: withOptions }) as unknown as OutboxDatabase["db"],
-        async release() {
-          if (released) return;
-          released = true;
-          await reserved`select pg_advisory_unlock_all()`.catch(() => {});
-          reserved.release();
-        },
+        db: drizzle({ client: one }) as unknown as OutboxDatabase["db"],
+        release: () => one.end({ timeout: 5 }),
       };
     },
     close: () => client.end({ timeout: 5 }),
