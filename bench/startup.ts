@@ -39,6 +39,8 @@ async function waitForLine(
   );
 }
 
+// Ports here stay below Linux's ephemeral range (32768–60999): there an outgoing connection's local port
+// (a Postgres or AMQP client's) can hold the very port a service is about to listen on — EADDRINUSE.
 async function suiteRun(env: Record<string, string>, offset: number) {
   const started = performance.now();
   const proc = Bun.spawn(["bun", "apps/suite/src/main.ts"], {
@@ -64,7 +66,7 @@ async function suiteRun(env: Record<string, string>, offset: number) {
 async function aloneRun(env: Record<string, string>) {
   const registry = Bun.spawn(["bun", "services/registry/src/main.ts"], {
     cwd: root,
-    env: { ...process.env, ...env, SERVICE_TOKEN: token, PORT: "47021", LOG_LEVEL: "error" },
+    env: { ...process.env, ...env, SERVICE_TOKEN: token, PORT: "27021", LOG_LEVEL: "error" },
     stdout: "ignore",
     stderr: "inherit",
   });
@@ -75,8 +77,8 @@ async function aloneRun(env: Record<string, string>) {
       ...process.env,
       ...env,
       SERVICE_TOKEN: token,
-      PORT: "47000",
-      REGISTRY_URL: "http://127.0.0.1:47021",
+      PORT: "27000",
+      REGISTRY_URL: "http://127.0.0.1:27021",
       LOG_LEVEL: "error",
     },
     stdout: "ignore",
@@ -84,7 +86,7 @@ async function aloneRun(env: Record<string, string>) {
   });
   const deadline = performance.now() + 30_000;
   for (;;) {
-    const ok = await fetch("http://127.0.0.1:47000/health/ready").then(
+    const ok = await fetch("http://127.0.0.1:27000/health/ready").then(
       (r) => r.ok,
       () => false,
     );
@@ -94,7 +96,7 @@ async function aloneRun(env: Record<string, string>) {
   }
   const readyMs = performance.now() - started;
   // Let it settle a moment under its own heartbeats before reading memory.
-  await fetch("http://127.0.0.1:47000/ops/info");
+  await fetch("http://127.0.0.1:27000/ops/info");
   const rss = await rssMb(trading.pid);
   trading.kill("SIGTERM");
   registry.kill("SIGTERM");
@@ -116,11 +118,11 @@ export async function main() {
       `suite start-up, ${runs} runs each (first embedded run also creates the PGlite data directory)`,
     );
     const embedded = [];
-    for (let i = 0; i < runs + 1; i++) embedded.push(await suiteRun({ DIANA_DATA_DIR: dataDir }, 40_000));
+    for (let i = 0; i < runs + 1; i++) embedded.push(await suiteRun({ DIANA_DATA_DIR: dataDir }, 20_000));
     const [cold, ...warm] = embedded;
     const real = [];
     for (let i = 0; i < runs; i++)
-      real.push(await suiteRun({ DATABASE_URL: dbUrl, REDIS_URL, DIANA_KV_PREFIX: prefix }, 40_000));
+      real.push(await suiteRun({ DATABASE_URL: dbUrl, REDIS_URL, DIANA_KV_PREFIX: prefix }, 20_000));
     const alone = [];
     for (let i = 0; i < runs; i++)
       alone.push(await aloneRun({ DATABASE_URL: dbUrl, REDIS_URL, DIANA_KV_PREFIX: prefix }));
