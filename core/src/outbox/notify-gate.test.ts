@@ -214,6 +214,51 @@ suite(`outbox notify gate on Postgres${skip ? ` (skipped: ${skip})` : ""}`, () =
     expect(errors).toEqual([]);
   });
 
+  test("a relay killed while it holds awake: Postgres drops the lock, and producers notify again", async () => {
+    const bus = h.bus();
+    const subscription = await bus.subscribe(
+      { consumer: "gate-killed", patterns: ["test.order.*"], concurrency: 50, prefetch: 100 },
+      () => {},
+    );
+    h.defer(() => subscription.close());
+    for (let n = 0; n < 40; n++) {
+      await database.db.transaction((tx) =>
+        outbox.enqueue(
+          tx,
+          Array.from({ length: 200 }, (_, i) => ({
+            type: "test.order.placed" as const,
+            subject: `killed-${i}`,
+            data: { agg: `killed-${i}`, n },
+          })),
+        ),
+      );
+    }
+    const awake = async () =>
+      rowsOf<{ n: number }>(
+        await database.db.execute(sql`select count(*)::int as n from pg_locks
+          where locktype = 'advisory' and classid = ${gateKeys("trading").awake} and granted`),
+      )[0]!.n;
+    const proc = Bun.spawn(["bun", `${import.meta.dir}/testing/relay-process.ts`, pg.url, mq.url], {
+      stdout: "ignore",
+      stderr: "inherit",
+    });
+    try {
+      await waitFor(async () => (await awake()) === 1, {
+        timeoutMs: 15_000,
+        intervalMs: 5,
+        what: "the relay process holding awake",
+      });
+      proc.kill("SIGKILL");
+      await proc.exited;
+      await waitFor(async () => (await awake()) === 0, { what: "Postgres dropping the killed relay's lock" });
+      const notes = await listening();
+      await enqueue(2);
+      expect(await notes.settled()).toBe(1);
+    } finally {
+      proc.kill("SIGKILL");
+    }
+  }, 30_000);
+
   test("a busy relay keeps producers quiet, and every event is published soon after, without polling", async () => {
     const received = new Set<string>();
     const bus = h.bus();
