@@ -219,6 +219,20 @@ export function runDatabaseConformance(options: DatabaseConformanceOptions): voi
       await session.release();
       await session.release();
       expect(await held()).toBe(0);
+      // One left open ends with its handle.
+      const second = await options.connect();
+      const left = await second.session();
+      await left!.db.execute(sql`select pg_advisory_lock(7, 12)`);
+      await second.close();
+      // The server lets go once the closed connection's backend has exited.
+      await until(
+        async () =>
+          (
+            await database.sql<{ n: number }>`select count(*)::int as n from pg_locks
+              where locktype = 'advisory' and classid = 7 and objid = 12`
+          )[0]!.n === 0,
+        "the closed handle's session lock to go",
+      );
     });
 
     test("listen rejects channel names that are not plain identifiers", async () => {

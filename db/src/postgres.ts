@@ -66,6 +66,7 @@ export async function connectPostgres(options: PostgresOptions): Promise<Databas
     onnotice: () => {},
     connection: { application_name: options.applicationName ?? "diana" },
   });
+  const sessions = new Set<postgres.Sql>();
   const database = createHandle({
     kind: "postgres",
     target,
@@ -89,16 +90,22 @@ export async function connectPostgres(options: PostgresOptions): Promise<Databas
         await one.end({ timeout: 0 });
         throw error;
       }
+      sessions.add(one);
       let ended: Promise<void> | undefined;
       return {
         db: drizzle({ client: preparing(one) }) as unknown as DianaDb,
         release() {
+          sessions.delete(one);
           ended ??= one.end({ timeout: 5 });
           return ended;
         },
       };
     },
-    end: () => client.end({ timeout: 5 }),
+    // Sessions still open end with the handle.
+    end: async () => {
+      await Promise.all([client.end({ timeout: 5 }), ...[...sessions].map((one) => one.end({ timeout: 5 }))]);
+      sessions.clear();
+    },
   });
   try {
     await database.ping();
