@@ -1,4 +1,5 @@
 import { type SQL, sql } from "drizzle-orm";
+import { rowsOf } from "./rows";
 import type { OutboxDatabase, SqlExecutor } from "./types";
 
 /**
@@ -79,7 +80,6 @@ export type RestResult =
 
 export type NotifyGate = ReturnType<typeof notifyGate>;
 
-const first = (rows: unknown) => (Array.isArray(rows) ? rows : (rows as { rows: unknown[] }).rows)[0];
 const codeOf = (error: unknown) => {
   const e = error as { cause?: { code?: unknown }; code?: unknown } | undefined;
   return e?.cause?.code ?? e?.code;
@@ -141,10 +141,10 @@ export function notifyGate(options: NotifyGateOptions, workers: number) {
         const db = await connection();
         if (!db) return;
         try {
-          const row = first(
+          const [row] = rowsOf<{ ok: boolean }>(
             await db.db.execute(sql`select pg_try_advisory_lock(${awake}::int, ${key}::int) as ok`),
-          ) as { ok: boolean };
-          held = row.ok === true;
+          );
+          held = row?.ok === true;
           if (held) taken++;
         } catch (error) {
           await drop("outbox notify gate (awake)", error);
