@@ -73,31 +73,13 @@ export async function main(maxRate = Number(Bun.argv[2] ?? 20_000)): Promise<voi
       await database.sql`truncate trading.outbox`;
     };
 
-    // Diana: the relay under test.
-    const diana: System = (() => {
+    // Diana: the relay under test; `notifyGate: false` makes the producers always notify — the
+    // "ungated" system, run only when BENCH_SYSTEMS names it, for an A/B of the notify gate in one run.
+    const dianaSystem = (name: string, notifyGate: boolean): System => {
       const bus = newBus();
       let relay: ReturnType<typeof createOutboxRelay> | undefined;
       return {
-        name: "Diana relay",
-        app: DIANA_RELAY,
-        mode: "outbox",
-        reset: resetOutbox,
-        async start(onPublished) {
-          relay = createOutboxRelay({ outbox, bus, batchSize: 500, concurrency: RELAY_CONCURRENCY });
-          relay.onEvent((e) => e.type === "published" && onPublished(e.id));
-          await relay.start();
-        },
-        stop: async () => relay?.stop(),
-      };
-    })();
-
-    // The same relay with producers that always notify (`notifyGate: false`): only when BENCH_SYSTEMS
-    // names it, for an A/B of the notify gate in one run.
-    const ungated: System = (() => {
-      const bus = newBus();
-      let relay: ReturnType<typeof createOutboxRelay> | undefined;
-      return {
-        name: "ungated Diana relay",
+        name,
         app: DIANA_RELAY,
         mode: "outbox",
         reset: resetOutbox,
@@ -107,14 +89,16 @@ export async function main(maxRate = Number(Bun.argv[2] ?? 20_000)): Promise<voi
             bus,
             batchSize: 500,
             concurrency: RELAY_CONCURRENCY,
-            notifyGate: false,
+            notifyGate,
           });
           relay.onEvent((e) => e.type === "published" && onPublished(e.id));
           await relay.start();
         },
         stop: async () => relay?.stop(),
       };
-    })();
+    };
+    const diana = dianaSystem("Diana relay", true);
+    const ungated = dianaSystem("ungated Diana relay", false);
 
     // Reference: the minimal relay — poll, SKIP LOCKED, batch 500, publish all with confirms, mark sent.
     const reference: System = (() => {
