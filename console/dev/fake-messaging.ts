@@ -118,6 +118,7 @@ export function outboxOf(service: string, limit: number) {
     dead: dead.length,
     relayLagMs: 4.2,
     lastPublishAt: ago(3_000),
+    notifyGate: pending ? ("quiet" as const) : ("notifying" as const),
     published: 418,
     failed: dead.length,
     unroutable: 0,

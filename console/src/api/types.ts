@@ -150,6 +150,8 @@ export interface OutboxView {
   dead: number;
   relayLagMs: number | null;
   lastPublishAt: string | null;
+  /** quiet: the relay is busy and producers leave out NOTIFY; notifying; off: no gate (PGlite). */
+  notifyGate: "quiet" | "notifying" | "off";
   published: number;
   failed: number;
   unroutable: number;

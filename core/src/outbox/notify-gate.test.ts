@@ -152,6 +152,14 @@ suite(`outbox notify gate on Postgres${skip ? ` (skipped: ${skip})` : ""}`, () =
     expect(errors).toEqual([]);
   });
 
+  test("a relay without a gate says so: off when turned off or on PGlite", async () => {
+    const bus = h.bus();
+    expect((await createOutboxRelay({ outbox, bus, notifyGate: false }).stats()).notifyGate).toBe("off");
+    const pglite = h.outbox({ ...database, kind: "pglite" } as typeof database);
+    expect((await createOutboxRelay({ outbox: pglite, bus }).stats()).notifyGate).toBe("off");
+    expect((await createOutboxRelay({ outbox, bus }).stats()).notifyGate).toBe("notifying");
+  });
+
   test("without a connection of its own (PGlite's single session) producers always notify", async () => {
     const notes = await listening();
     const gate = newGate(1, { ...database, session: async () => null });
@@ -205,12 +213,18 @@ suite(`outbox notify gate on Postgres${skip ? ` (skipped: ${skip})` : ""}`, () =
     await relay.start();
     // A backlog of 50 claims: the relay is busy and takes `awake` on its own session…
     await waitFor(awakeHeld, { intervalMs: 2, what: "the relay holding awake" });
+    expect((await relay.stats()).notifyGate).toBe("quiet");
     // …while its one pooled connection goes on claiming.
     for (let n = 100; n < 110; n++) await write(n);
     await waitFor(() => ids.every((id) => received.has(id)), {
       timeoutMs: 15_000,
       what: "every event published",
     });
+    // Resting, it lets go: producers notify again, and /ops/outbox says so.
+    await waitFor(async () => (await relay.stats()).notifyGate === "notifying", {
+      what: "the relay resting",
+    });
+    expect(await awakeHeld()).toBe(false);
     expect(errors).toEqual([]);
   });
 

@@ -132,6 +132,10 @@ export function notifyGate(options: NotifyGateOptions, workers: number) {
     get holding() {
       return held;
     },
+    /** False once it is known there is no session to hold `awake` on (PGlite). */
+    get available() {
+      return session !== null;
+    },
 
     /** A worker is busy: once all are, take `awake` (unless another relay of the service holds it). */
     engage(): Promise<void> {

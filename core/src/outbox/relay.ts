@@ -125,7 +125,7 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
   let cleanupTimer: Timer | undefined;
   const barrierTimeoutMs = Math.min(pollIntervalMs, 200);
   const gate =
-    options.notifyGate === false || !outbox.database.session
+    options.notifyGate === false || !outbox.database.session || outbox.database.kind === "pglite"
       ? undefined
       : notifyGate(
           {
@@ -325,6 +325,7 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
         oldestPendingAgeSeconds: Number(row?.oldest ?? 0),
         dead: Number(row?.dead ?? 0),
         relayLagMs,
+        notifyGate: !gate?.available ? "off" : gate.holding ? "quiet" : "notifying",
         lastPublishAt: local.lastPublishMs === null ? null : new Date(local.lastPublishMs).toISOString(),
         published: local.published,
         failed: local.failed,

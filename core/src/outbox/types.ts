@@ -18,6 +18,8 @@ export interface OutboxDatabase {
    * notify.
    */
   session?(): Promise<{ db: SqlExecutor; release(): Promise<void> } | null>;
+  /** `@diana/db`'s driver; on `"pglite"` the relay has no notify gate. */
+  readonly kind?: "postgres" | "pglite";
 }
 
 /** What `/ops/outbox` reports. Counts come from the table, so they cover every relay of the service. */
@@ -30,6 +32,12 @@ export interface OutboxStats {
   relayLagMs: number | null;
   /** ISO-8601 UTC of this process's last confirmed publish; null before the first. */
   lastPublishAt: string | null;
+  /**
+   * This process's relay and the producers' notifications (see `notifyGate`): `quiet` — it is busy
+   * claiming and holds the lock that lets producers leave out NOTIFY; `notifying` — producers notify;
+   * `off` — no gate (PGlite, or turned off), producers always notify.
+   */
+  notifyGate: "quiet" | "notifying" | "off";
   /** Counters of this process's relay since start. */
   published: number;
   failed: number;

@@ -25,6 +25,7 @@ function fakeOutbox() {
     dead: dead.length,
     relayLagMs: 4.2,
     lastPublishAt: "2026-11-26T07:01:00.000Z",
+    notifyGate: "quiet",
     published: 120,
     failed: 10,
     unroutable: 10,
@@ -74,7 +75,13 @@ test("GET /ops/outbox reports backlog, oldest age, dead rows, relay lag and last
   const { ops } = fakeOutbox();
   const { app } = serviceWith(ops);
   const view = await json(app.handle(new Request("http://localhost/ops/outbox?limit=1")));
-  expect(view).toMatchObject({ pending: 3, oldestPendingAgeSeconds: 1.5, dead: 2, relayLagMs: 4.2 });
+  expect(view).toMatchObject({
+    pending: 3,
+    oldestPendingAgeSeconds: 1.5,
+    dead: 2,
+    relayLagMs: 4.2,
+    notifyGate: "quiet",
+  });
   expect(view.lastPublishAt).toBe("2026-11-26T07:01:00.000Z");
   expect(view.deadRows).toHaveLength(1);
   expect(view.deadRows[0]).toMatchObject({ type: "order.placed", attempts: 10 });

@@ -22,6 +22,10 @@ const OutboxViewSchema = t.Object({
     t.Number({ description: "Insert → broker confirm of this instance's newest publish" }),
   ),
   lastPublishAt: t.Nullable(t.String({ format: "date-time" })),
+  notifyGate: t.Union([t.Literal("quiet"), t.Literal("notifying"), t.Literal("off")], {
+    description:
+      "quiet: this instance's relay is busy claiming and producers leave out NOTIFY; notifying: they notify; off: no gate (PGlite, or turned off)",
+  }),
   published: t.Integer({ description: "Publishes this instance's relay confirmed since start" }),
   failed: t.Integer(),
   unroutable: t.Integer(),

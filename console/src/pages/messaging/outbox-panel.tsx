@@ -42,6 +42,12 @@ export function OutboxPanel({
             "never"
           )}{" "}
           · {o.published} published, {o.failed} failed, {o.unroutable} unroutable
+          {o.notifyGate === "quiet" && (
+            <span title="The relay is busy claiming: producers leave out their NOTIFY">
+              {" "}
+              · producers quiet
+            </span>
+          )}
         </span>
         {canOperate && o.dead > 0 && (
           <button
