@@ -20,6 +20,7 @@ const CHANNEL = /^[a-z_][a-z0-9_]{0,62}$/;
 export function createHandle(driver: Driver): Database {
   const db = driver.drizzle();
   const perService = new Map<ServiceName, DianaDb>();
+  const openSession = driver.session;
   let closed: Promise<void> | undefined;
 
   const guard = async <T>(run: () => Promise<T>): Promise<T> => {
@@ -56,10 +57,7 @@ export function createHandle(driver: Driver): Database {
       if (!CHANNEL.test(channel)) throw new RangeError(`channel must match ${CHANNEL} (got "${channel}")`);
       return guard(() => driver.listen(channel, onNotify));
     },
-    async session() {
-      const open = driver.session;
-      return open ? guard(() => open()) : null;
-    },
+    ...(openSession ? { session: () => guard(openSession) } : {}),
     async notify(channel, payload) {
       await raw`select pg_notify(${channel}, ${payload})`;
     },

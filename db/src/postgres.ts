@@ -59,13 +59,13 @@ function preparing(client: postgres.Sql): postgres.Sql {
 /** A {@link Database} over a postgres.js pool. Checks the server answers before resolving. */
 export async function connectPostgres(options: PostgresOptions): Promise<Database> {
   const target = describeUrl(options.url);
-  const client = postgres(options.url, {
-    max: options.max ?? 10,
+  const clientOptions = {
     connect_timeout: 10,
     // `create schema if not exists` and friends send NOTICEs; they are not worth a log line.
     onnotice: () => {},
     connection: { application_name: options.applicationName ?? "diana" },
-  });
+  };
+  const client = postgres(options.url, { ...clientOptions, max: options.max ?? 10 });
   const sessions = new Set<postgres.Sql>();
   const database = createHandle({
     kind: "postgres",
@@ -78,12 +78,7 @@ export async function connectPostgres(options: PostgresOptions): Promise<Databas
     async session() {
       // A client of one connection beside the pool (as LISTEN's is): a session that never waits for the
       // pool, nor takes a connection from it.
-      const one = postgres(options.url, {
-        max: 1,
-        connect_timeout: 10,
-        onnotice: () => {},
-        connection: { application_name: options.applicationName ?? "diana" },
-      });
+      const one = postgres(options.url, { ...clientOptions, max: 1 });
       try {
         await one`select 1`;
       } catch (error) {

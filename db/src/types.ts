@@ -41,10 +41,10 @@ export interface Database {
   listen(channel: string, onNotify: (payload: string) => void): Promise<() => Promise<void>>;
   /**
    * Opens a connection of its own beside the pool (it never waits for the pool, nor takes from it), for
-   * state that lives in a session — session-level advisory locks, `SET` — until `release()`. Null on
+   * state that lives in a session — session-level advisory locks, `SET` — until `release()`. Absent on
    * PGlite, whose one session every handle of the process shares.
    */
-  session(): Promise<DatabaseSession | null>;
+  readonly session?: () => Promise<DatabaseSession>;
   /** `pg_notify(channel, payload)`. To notify on commit, run `select pg_notify(…)` inside the transaction. */
   notify(channel: string, payload: string): Promise<void>;
   /** Throws {@link DbConnectionError} when the database does not answer (used by readiness checks). */

@@ -1,7 +1,6 @@
 import { beforeEach, describe, expect, test } from "bun:test";
 import { sql } from "drizzle-orm";
 import { testVhost } from "../bus/rabbitmq-test-vhost";
-import type { EventEnvelope } from "../bus/types";
 import { waitFor } from "../testing/wait-for";
 import { gateKeys, notifyGate } from "./notify-gate";
 import { createOutboxRelay } from "./relay";
@@ -64,11 +63,37 @@ suite(`outbox notify gate on Postgres${skip ? ` (skipped: ${skip})` : ""}`, () =
       },
     };
   }
-  const gateWaiting = async () =>
+  /** How many of the gate's locks of that kind Postgres shows, granted or waited for. */
+  const locks = async (kind: "gate" | "awake", granted: boolean) =>
     rowsOf<{ n: number }>(
       await database.db.execute(sql`select count(*)::int as n from pg_locks
-        where locktype = 'advisory' and classid = ${gateKeys("trading").gate} and not granted`),
-    )[0]!.n > 0;
+        where locktype = 'advisory' and classid = ${gateKeys("trading")[kind]} and granted = ${granted}`),
+    )[0]!.n;
+  /** A consumer of every test event; resolves to the ids it received. */
+  async function consumer(name: string) {
+    const received = new Set<string>();
+    const subscription = await h
+      .bus()
+      .subscribe({ consumer: name, patterns: ["test.order.*"], concurrency: 50, prefetch: 100 }, (e) => {
+        received.add(e.id);
+      });
+    h.defer(() => subscription.close());
+    return received;
+  }
+  /** One transaction of `size` events on aggregates `<tag>-0…`, each the `n`th of its aggregate. */
+  const writeBatch = async (tag: string, n: number, size: number) =>
+    (
+      await database.db.transaction((tx) =>
+        outbox.enqueue(
+          tx,
+          Array.from({ length: size }, (_, i) => ({
+            type: "test.order.placed" as const,
+            subject: `${tag}-${i}`,
+            data: { agg: `${tag}-${i}`, n },
+          })),
+        ),
+      )
+    ).map((e) => e.id);
 
   beforeEach(async () => {
     errors.length = 0;
@@ -124,7 +149,7 @@ suite(`outbox notify gate on Postgres${skip ? ` (skipped: ${skip})` : ""}`, () =
       rested = r.result;
       return r;
     });
-    await waitFor(gateWaiting, { what: "the barrier waiting on the gate" });
+    await waitFor(async () => (await locks("gate", false)) > 0, { what: "the barrier waiting on the gate" });
     // Meanwhile another producer commits at once, and notifies: the relay is going to rest.
     await enqueue(2);
     expect(await notes.settled()).toBe(1);
@@ -155,14 +180,14 @@ suite(`outbox notify gate on Postgres${skip ? ` (skipped: ${skip})` : ""}`, () =
   test("a relay without a gate says so: off when turned off or on PGlite", async () => {
     const bus = h.bus();
     expect((await createOutboxRelay({ outbox, bus, notifyGate: false }).stats()).notifyGate).toBe("off");
-    const pglite = h.outbox({ ...database, kind: "pglite" } as typeof database);
+    const pglite = h.outbox({ ...database, session: undefined });
     expect((await createOutboxRelay({ outbox: pglite, bus }).stats()).notifyGate).toBe("off");
     expect((await createOutboxRelay({ outbox, bus }).stats()).notifyGate).toBe("notifying");
   });
 
   test("without a connection of its own (PGlite's single session) producers always notify", async () => {
     const notes = await listening();
-    const gate = newGate(1, { ...database, session: async () => null });
+    const gate = newGate(1, { ...database, session: undefined });
     await gate.engage();
     expect(gate.holding).toBe(false);
     await enqueue(1);
@@ -171,18 +196,9 @@ suite(`outbox notify gate on Postgres${skip ? ` (skipped: ${skip})` : ""}`, () =
   });
 
   test("a relay on a pool of one connection keeps publishing: the gate's session is beside the pool", async () => {
-    const received = new Set<string>();
-    const bus = h.bus();
-    const subscription = await bus.subscribe(
-      { consumer: "gate-pool-of-one", patterns: ["test.order.*"], concurrency: 10, prefetch: 50 },
-      (e: EventEnvelope) => {
-        received.add(e.id);
-      },
-    );
-    h.defer(() => subscription.close());
-    const single = h.database(1);
+    const received = await consumer("gate-pool-of-one");
     const relay = createOutboxRelay({
-      outbox: h.outbox(single),
+      outbox: h.outbox(h.database(1)),
       bus: h.bus(),
       concurrency: 1,
       batchSize: 20,
@@ -191,31 +207,16 @@ suite(`outbox notify gate on Postgres${skip ? ` (skipped: ${skip})` : ""}`, () =
     h.defer(() => relay.stop());
     relay.onEvent((e) => e.type === "error" && errors.push(e.error));
     const ids: string[] = [];
-    const write = async (n: number) => {
-      const events = await database.db.transaction((tx) =>
-        outbox.enqueue(
-          tx,
-          Array.from({ length: 10 }, (_, i) => ({
-            type: "test.order.placed" as const,
-            subject: `one-${i}`,
-            data: { agg: `one-${i}`, n },
-          })),
-        ),
-      );
-      ids.push(...events.map((e) => e.id));
-    };
-    for (let n = 0; n < 100; n++) await write(n);
-    const awakeHeld = async () =>
-      rowsOf<{ n: number }>(
-        await database.db.execute(sql`select count(*)::int as n from pg_locks
-          where locktype = 'advisory' and classid = ${gateKeys("trading").awake} and granted`),
-      )[0]!.n === 1;
+    for (let n = 0; n < 100; n++) ids.push(...(await writeBatch("one", n, 10)));
     await relay.start();
     // A backlog of 50 claims: the relay is busy and takes `awake` on its own session…
-    await waitFor(awakeHeld, { intervalMs: 2, what: "the relay holding awake" });
+    await waitFor(async () => (await locks("awake", true)) === 1, {
+      intervalMs: 2,
+      what: "the relay holding awake",
+    });
     expect((await relay.stats()).notifyGate).toBe("quiet");
     // …while its one pooled connection goes on claiming.
-    for (let n = 100; n < 110; n++) await write(n);
+    for (let n = 100; n < 110; n++) ids.push(...(await writeBatch("one", n, 10)));
     await waitFor(() => ids.every((id) => received.has(id)), {
       timeoutMs: 15_000,
       what: "every event published",
@@ -224,47 +225,28 @@ suite(`outbox notify gate on Postgres${skip ? ` (skipped: ${skip})` : ""}`, () =
     await waitFor(async () => (await relay.stats()).notifyGate === "notifying", {
       what: "the relay resting",
     });
-    expect(await awakeHeld()).toBe(false);
+    expect(await locks("awake", true)).toBe(0);
     expect(errors).toEqual([]);
   });
 
   test("a relay killed while it holds awake: Postgres drops the lock, and producers notify again", async () => {
-    const bus = h.bus();
-    const subscription = await bus.subscribe(
-      { consumer: "gate-killed", patterns: ["test.order.*"], concurrency: 50, prefetch: 100 },
-      () => {},
-    );
-    h.defer(() => subscription.close());
-    for (let n = 0; n < 40; n++) {
-      await database.db.transaction((tx) =>
-        outbox.enqueue(
-          tx,
-          Array.from({ length: 200 }, (_, i) => ({
-            type: "test.order.placed" as const,
-            subject: `killed-${i}`,
-            data: { agg: `killed-${i}`, n },
-          })),
-        ),
-      );
-    }
-    const awake = async () =>
-      rowsOf<{ n: number }>(
-        await database.db.execute(sql`select count(*)::int as n from pg_locks
-          where locktype = 'advisory' and classid = ${gateKeys("trading").awake} and granted`),
-      )[0]!.n;
+    await consumer("gate-killed");
+    for (let n = 0; n < 40; n++) await writeBatch("killed", n, 200);
     const proc = Bun.spawn(["bun", `${import.meta.dir}/testing/relay-process.ts`, pg.url, mq.url], {
       stdout: "ignore",
       stderr: "inherit",
     });
     try {
-      await waitFor(async () => (await awake()) === 1, {
+      await waitFor(async () => (await locks("awake", true)) === 1, {
         timeoutMs: 15_000,
         intervalMs: 5,
         what: "the relay process holding awake",
       });
       proc.kill("SIGKILL");
       await proc.exited;
-      await waitFor(async () => (await awake()) === 0, { what: "Postgres dropping the killed relay's lock" });
+      await waitFor(async () => (await locks("awake", true)) === 0, {
+        what: "Postgres dropping the killed relay's lock",
+      });
       const notes = await listening();
       await enqueue(2);
       expect(await notes.settled()).toBe(1);
@@ -274,15 +256,7 @@ suite(`outbox notify gate on Postgres${skip ? ` (skipped: ${skip})` : ""}`, () =
   }, 30_000);
 
   test("a busy relay keeps producers quiet, and every event is published soon after, without polling", async () => {
-    const received = new Set<string>();
-    const bus = h.bus();
-    const subscription = await bus.subscribe(
-      { consumer: "gate-relay", patterns: ["test.order.*"], concurrency: 50, prefetch: 100 },
-      (e: EventEnvelope) => {
-        received.add(e.id);
-      },
-    );
-    h.defer(() => subscription.close());
+    const received = await consumer("gate-relay");
     const notifications: string[] = [];
     h.defer(await database.listen(outbox.channel, (p) => notifications.push(p)));
     // A poll interval longer than the test: a lost wake-up cannot be covered by polling.

@@ -30,8 +30,8 @@ import type { OutboxDatabase, SqlExecutor } from "./types";
  *
  * The events are never at stake, only how soon a relay hears of them: a relay that holds `awake` and
  * stops claiming without its connection closing (a frozen process) leaves producers silent, and the
- * other relays find the rows at their poll interval. Where there is one session (PGlite) there is no
- * gate, and producers always notify.
+ * other relays find the rows at their poll interval. Where there is one session (PGlite, no
+ * `database.session`) there is no gate, and producers always notify.
  */
 export function gateKeys(schema: string): { gate: number; awake: number; key: number } {
   // FNV-1a, 32 bits, as a signed int4 for `pg_try_advisory_lock(int, int)`.
@@ -93,7 +93,7 @@ const codeOf = (error: unknown) => {
 export function notifyGate(options: NotifyGateOptions, workers: number) {
   const { database, barrierTimeoutMs, onError } = options;
   const { gate, awake, key } = gateKeys(options.schema);
-  let session: { db: SqlExecutor; release(): Promise<void> } | null | undefined;
+  let session: { db: SqlExecutor; release(): Promise<void> } | undefined;
   let held = false;
   /** Times `awake` was taken; a worker rests without a barrier when it was not taken since its last one. */
   let taken = 0;
@@ -106,15 +106,12 @@ export function notifyGate(options: NotifyGateOptions, workers: number) {
     return next;
   };
 
-  /** The gate's session; null without one (PGlite, or opening it failed just now). */
+  /** The gate's session, opened on first use; undefined when it cannot be opened (now). */
   async function connection() {
-    if (session === undefined) {
-      try {
-        session = (await database.session?.()) ?? null;
-      } catch (error) {
-        onError("outbox notify gate (session)", error);
-        return null;
-      }
+    try {
+      session ??= await database.session?.();
+    } catch (error) {
+      onError("outbox notify gate (session)", error);
     }
     return session;
   }
@@ -131,10 +128,6 @@ export function notifyGate(options: NotifyGateOptions, workers: number) {
     /** `awake` is held by this relay right now. */
     get holding() {
       return held;
-    },
-    /** False once it is known there is no session to hold `awake` on (PGlite). */
-    get available() {
-      return session !== null;
     },
 
     /** A worker is busy: once all are, take `awake` (unless another relay of the service holds it). */

@@ -41,7 +41,7 @@ export interface OutboxRelayOptions {
   cleanupIntervalMs?: number;
   /**
    * Whether producers may leave out their NOTIFY while this relay is busy claiming (see `notifyGate`).
-   * Defaults to true where the database can open a session of its own (Postgres; not PGlite).
+   * Defaults to true where the database opens sessions of its own (Postgres; not PGlite).
    */
   notifyGate?: boolean;
   clock?: Clock;
@@ -125,7 +125,7 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
   let cleanupTimer: Timer | undefined;
   const barrierTimeoutMs = Math.min(pollIntervalMs, 200);
   const gate =
-    options.notifyGate === false || !outbox.database.session || outbox.database.kind === "pglite"
+    options.notifyGate === false || !outbox.database.session
       ? undefined
       : notifyGate(
           {
@@ -325,7 +325,7 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
         oldestPendingAgeSeconds: Number(row?.oldest ?? 0),
         dead: Number(row?.dead ?? 0),
         relayLagMs,
-        notifyGate: !gate?.available ? "off" : gate.holding ? "quiet" : "notifying",
+        notifyGate: !gate ? "off" : gate.holding ? "quiet" : "notifying",
         lastPublishAt: local.lastPublishMs === null ? null : new Date(local.lastPublishMs).toISOString(),
         published: local.published,
         failed: local.failed,

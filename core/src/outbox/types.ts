@@ -14,12 +14,9 @@ export interface OutboxDatabase {
   listen(channel: string, onNotify: (payload: string) => void): Promise<() => Promise<void>>;
   /**
    * A connection of its own beside the pool, where the relay holds the lock that tells producers it is
-   * awake (see `notifyGate`); null or absent where there is one session (PGlite): producers then always
-   * notify.
+   * awake (see `notifyGate`); absent where there is one session (PGlite): producers then always notify.
    */
-  session?(): Promise<{ db: SqlExecutor; release(): Promise<void> } | null>;
-  /** `@diana/db`'s driver; on `"pglite"` the relay has no notify gate. */
-  readonly kind?: "postgres" | "pglite";
+  readonly session?: () => Promise<{ db: SqlExecutor; release(): Promise<void> }>;
 }
 
 /** What `/ops/outbox` reports. Counts come from the table, so they cover every relay of the service. */
