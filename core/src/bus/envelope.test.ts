@@ -1,7 +1,7 @@
 import { describe, expect, test } from "bun:test";
 import { Type } from "@sinclair/typebox";
 import { defineEvents } from "./catalog";
-import { createEnvelope, parseEnvelope } from "./envelope";
+import { createEnvelope, encodedBody, parseEnvelope } from "./envelope";
 import { InvalidEventError, UnknownEventTypeError } from "./errors";
 
 const events = defineEvents({
@@ -31,6 +31,31 @@ describe("createEnvelope", () => {
       createEnvelope({ type: "order.placed", data: { orderId: "o1", qty: "1" }, ...extra }, { source: "/s" });
     expect(make({ priority: 10 })).toThrow(InvalidEventError);
     expect(make({ traceparent: "nope" })).toThrow(/\/traceparent/);
+  });
+});
+
+describe("encodedBody", () => {
+  const traceparent = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01";
+  const base = { id: "e1", type: "order.placed", time: "2030-01-01T00:00:00.000Z" };
+
+  test("puts the traceparent in front of the stored members, which stay as they were written", () => {
+    // jsonb's text form: a space after every colon and comma, members in jsonb's order.
+    const json = '{"id": "e1", "data": {"traceparent": "inner"}, "type": "order.placed"}';
+    const body = encodedBody({ ...base, traceparent, json });
+    expect(body).toBe(
+      `{"traceparent":"${traceparent}","id": "e1", "data": {"traceparent": "inner"}, "type": "order.placed"}`,
+    );
+    expect(JSON.parse(body)).toEqual({
+      traceparent,
+      id: "e1",
+      data: { traceparent: "inner" },
+      type: "order.placed",
+    });
+  });
+
+  test("leaves the text alone without a traceparent, and writes an empty object's right", () => {
+    expect(encodedBody({ ...base, json: '{"id": "e1"}' })).toBe('{"id": "e1"}');
+    expect(JSON.parse(encodedBody({ ...base, traceparent, json: "{ }" }))).toEqual({ traceparent });
   });
 });
 

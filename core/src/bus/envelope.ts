@@ -1,7 +1,7 @@
 import { Type } from "@sinclair/typebox";
 import { TypeCompiler } from "@sinclair/typebox/compiler";
 import { InvalidEventError } from "./errors";
-import type { Clock, EventEnvelope, EventSchemas, PublishInput } from "./types";
+import type { Clock, EncodedEvent, EventEnvelope, EventSchemas, PublishInput } from "./types";
 
 /** The CloudEvents 1.0 attributes Diana uses, as a TypeBox schema (structured JSON mode). */
 export const EnvelopeSchema = Type.Object({
@@ -61,6 +61,17 @@ export function createEnvelope<S extends EventSchemas>(
     throw new InvalidEventError(input.type, issues);
   }
   return envelope;
+}
+
+/**
+ * The body of an {@link EncodedEvent}: its stored JSON with `traceparent` put in front — spliced in as
+ * text, so the envelope is neither parsed nor encoded again.
+ */
+export function encodedBody(event: EncodedEvent): string {
+  const { json, traceparent } = event;
+  if (traceparent === undefined) return json;
+  const rest = json.slice(1).trimStart();
+  return `{"traceparent":${JSON.stringify(traceparent)}${rest.startsWith("}") ? "" : ","}${rest}`;
 }
 
 const utf8 = new TextDecoder();

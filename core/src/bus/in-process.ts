@@ -1,5 +1,5 @@
 import { Dispatcher } from "./dispatcher";
-import { createEnvelope, parseEnvelope, systemClock } from "./envelope";
+import { createEnvelope, encodedBody, parseEnvelope, systemClock } from "./envelope";
 import {
   BusClosedError,
   DuplicateSubscriptionError,
@@ -16,7 +16,7 @@ import {
 } from "./in-process-broker";
 import { createListeners } from "./listeners";
 import { type BusOptions, DEFAULT_RETRY, resolveSubscription } from "./options";
-import type { DeadLetter, EventBus, EventOf, EventSchemas, Subscription } from "./types";
+import type { DeadLetter, EncodedEvent, EventBus, EventOf, EventSchemas, Subscription } from "./types";
 
 export interface InProcessBusOptions<S extends EventSchemas> extends BusOptions<S> {
   /** Share one broker between the buses of services running in one process. Defaults to a private one. */
@@ -61,6 +61,27 @@ export function createInProcessBus<S extends EventSchemas>(options: InProcessBus
     };
   };
 
+  /** Routes one encoded event into every bound queue; unroutable is an error, as with `mandatory`. */
+  const deliver = (event: Omit<EncodedEvent, "json">, body: string, started: number) => {
+    const queues = broker.route(event.type);
+    if (queues.length === 0) throw new UnroutableEventError(event.type, event.id);
+    for (const queue of queues) {
+      broker.enqueue(queue, {
+        id: event.id,
+        type: event.type,
+        priority: event.priority ?? 0,
+        body,
+        history: [],
+      });
+    }
+    listeners.emit({
+      type: "published",
+      eventType: event.type,
+      id: event.id,
+      durationMs: performance.now() - started,
+    });
+  };
+
   const bus: EventBus<S> = {
     kind: "in-process",
     catalog: options.catalog,
@@ -70,25 +91,13 @@ export function createInProcessBus<S extends EventSchemas>(options: InProcessBus
       const started = performance.now();
       options.catalog.assert(input.type, input.data);
       const envelope = createEnvelope(input, { source: options.source, clock, newId: options.newId });
-      const queues = broker.route(envelope.type);
-      if (queues.length === 0) throw new UnroutableEventError(envelope.type, envelope.id);
-      const body = JSON.stringify(envelope);
-      for (const queue of queues) {
-        broker.enqueue(queue, {
-          id: envelope.id,
-          type: envelope.type,
-          priority: envelope.priority ?? 0,
-          body,
-          history: [],
-        });
-      }
-      listeners.emit({
-        type: "published",
-        eventType: envelope.type,
-        id: envelope.id,
-        durationMs: performance.now() - started,
-      });
+      deliver(envelope, JSON.stringify(envelope), started);
       return envelope as EventOf<S>;
+    },
+
+    async publishEncoded(event) {
+      if (closed) throw new BusClosedError();
+      deliver(event, encodedBody(event), performance.now());
     },
 
     async subscribe(subscribeOptions, handler) {

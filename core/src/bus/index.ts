@@ -36,6 +36,7 @@ export type {
   DeadLetter,
   DeadLetterOperations,
   DeliveryContext,
+  EncodedEvent,
   EventBus,
   EventEnvelope,
   EventHandler,

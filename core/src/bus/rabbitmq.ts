@@ -1,6 +1,6 @@
 import type { Connection } from "rabbitmq-client";
 import { createAmqpConnection } from "./amqp-connection";
-import { createEnvelope, systemClock } from "./envelope";
+import { createEnvelope, encodedBody, systemClock } from "./envelope";
 import { BusClosedError, DuplicateSubscriptionError } from "./errors";
 import { createListeners } from "./listeners";
 import { type BusOptions, DEFAULT_RETRY, resolveSubscription } from "./options";
@@ -8,7 +8,7 @@ import { createRabbitMqDeadLetters } from "./rabbitmq-dead-letters";
 import { createConfirmedPublisher } from "./rabbitmq-publisher";
 import { subscribeRabbitMq } from "./rabbitmq-subscription";
 import { EVENTS_EXCHANGE } from "./rabbitmq-topology";
-import type { EventBus, EventOf, EventSchemas, Subscription } from "./types";
+import type { EncodedEvent, EventBus, EventOf, EventSchemas, Subscription } from "./types";
 
 export interface RabbitMqBusOptions<S extends EventSchemas> extends BusOptions<S> {
   /**
@@ -55,6 +55,29 @@ export function createRabbitMqBus<S extends EventSchemas>(options: RabbitMqBusOp
   });
   let closed = false;
 
+  async function send(event: Omit<EncodedEvent, "json">, body: string, started: number) {
+    await publisher.send(
+      {
+        exchange: EVENTS_EXCHANGE,
+        routingKey: event.type,
+        messageId: event.id,
+        type: event.type,
+        contentType: "application/cloudevents+json",
+        priority: event.priority,
+        correlationId: event.correlationid,
+        timestamp: Math.floor(Date.parse(event.time) / 1000),
+      },
+      Buffer.from(body),
+      event.type,
+    );
+    listeners.emit({
+      type: "published",
+      eventType: event.type,
+      id: event.id,
+      durationMs: performance.now() - started,
+    });
+  }
+
   return {
     kind: "rabbitmq",
     catalog: options.catalog,
@@ -64,27 +87,13 @@ export function createRabbitMqBus<S extends EventSchemas>(options: RabbitMqBusOp
       const started = performance.now();
       options.catalog.assert(input.type, input.data);
       const envelope = createEnvelope(input, { source: options.source, clock, newId: options.newId });
-      await publisher.send(
-        {
-          exchange: EVENTS_EXCHANGE,
-          routingKey: envelope.type,
-          messageId: envelope.id,
-          type: envelope.type,
-          contentType: "application/cloudevents+json",
-          priority: envelope.priority,
-          correlationId: envelope.correlationid,
-          timestamp: Math.floor(Date.parse(envelope.time) / 1000),
-        },
-        Buffer.from(JSON.stringify(envelope)),
-        envelope.type,
-      );
-      listeners.emit({
-        type: "published",
-        eventType: envelope.type,
-        id: envelope.id,
-        durationMs: performance.now() - started,
-      });
+      await send(envelope, JSON.stringify(envelope), started);
       return envelope as EventOf<S>;
+    },
+
+    async publishEncoded(event) {
+      if (closed) throw new BusClosedError();
+      await send(event, encodedBody(event), performance.now());
     },
 
     async subscribe(subscribeOptions, handler) {

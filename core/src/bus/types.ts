@@ -53,6 +53,23 @@ export type PublishInput<S extends EventSchemas> = {
   };
 }[keyof S & string];
 
+/**
+ * An event validated and encoded when it was written — an outbox row. `json` is its envelope's JSON without
+ * `traceparent`, which the bus adds when it publishes (the tracing wrapper's publish span sets a fresh one,
+ * so the span reaches the consumer while the stored text stays as it was written).
+ */
+export interface EncodedEvent {
+  id: string;
+  type: string;
+  /** ISO-8601 UTC, as in `json`. */
+  time: string;
+  traceparent?: string;
+  correlationid?: string;
+  priority?: number;
+  /** The envelope as a JSON object without its `traceparent` member. */
+  json: string;
+}
+
 /** One failed attempt to handle an event, kept with the message across the retry ladder. */
 export interface AttemptRecord {
   /** 1-based. */
@@ -176,6 +193,12 @@ export interface EventBus<S extends EventSchemas = EventSchemas> {
    * @throws InvalidEventError, UnknownEventTypeError, UnroutableEventError, PublishNotConfirmedError
    */
   publish(input: PublishInput<S>): Promise<EventOf<S>>;
+  /**
+   * Publishes an envelope validated and encoded earlier (the outbox relay's rows) as it is, adding only
+   * its `traceparent`; resolves once the broker confirmed it. No validation: the consumer still checks it.
+   * @throws UnroutableEventError, PublishNotConfirmedError
+   */
+  publishEncoded(event: EncodedEvent): Promise<void>;
   /** Declares the consumer's queues and bindings (idempotent) and starts consuming. */
   subscribe(options: SubscribeOptions, handler: EventHandler<S>): Promise<Subscription>;
   queueStats(consumer: string): Promise<QueueStats>;

@@ -8,7 +8,12 @@ export interface ClaimedRow {
   id: string;
   aggregate_id: string;
   type: string;
-  payload: unknown;
+  /** The stored envelope's JSON without `traceparent` (the relay publishes this text as it is). */
+  json: string;
+  time: string;
+  traceparent: string | null;
+  correlationid: string | null;
+  priority: number | null;
   attempts: number;
   /** Epoch milliseconds (drivers disagree on timestamp parsing; a number they agree on). */
   created_ms: number;
@@ -110,7 +115,9 @@ export function outboxQueries(schema: string) {
           min(p.seq) over () as floor
         from probed p
       )
-      select o.id, o.aggregate_id, o.type, o.payload, o.attempts,
+      select o.id, o.aggregate_id, o.type, (o.payload - 'traceparent')::text as json, o.payload->>'time' as time,
+        o.payload->>'traceparent' as traceparent, o.payload->>'correlationid' as correlationid,
+        (o.payload->>'priority')::int as priority, o.attempts,
         (extract(epoch from o.created_at) * 1000)::float8 as created_ms, o.floor::float8 as floor
       from ordered o
       where not o.blocked

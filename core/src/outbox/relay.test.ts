@@ -57,6 +57,58 @@ suite(`outbox relay on Postgres and RabbitMQ${skip ? ` (skipped: ${skip})` : ""}
     expect(await count()).toBe(0);
   });
 
+  test("the consumer gets the very envelope enqueue returned, every extension kept", async () => {
+    const received = await consumer("as-written");
+    const relay = createOutboxRelay({ outbox, bus: h.bus() });
+    const written = await database.db.transaction((tx) =>
+      outbox.enqueue(tx, [
+        {
+          type: "test.order.placed",
+          subject: "x",
+          data: { agg: "x", n: 1 },
+          traceparent: "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01",
+          correlationid: "corr-1",
+          causationid: "cause-1",
+          priority: 7,
+        },
+        { type: "test.order.placed", subject: "y", data: { agg: "y", n: 2 } },
+      ]),
+    );
+    expect(await relay.runOnce()).toEqual({ claimed: 2, published: 2, failed: 0 });
+    await waitFor(() => received.length === 2);
+    expect(received.toSorted((a, b) => a.id.localeCompare(b.id))).toEqual(
+      written.toSorted((a, b) => a.id.localeCompare(b.id)),
+    );
+  });
+
+  test("priority survives the outbox: a paused consumer's buffer runs higher priorities first", async () => {
+    const order: number[] = [];
+    const subscription = await h
+      .bus()
+      .subscribe(
+        { consumer: "by-priority", patterns: ["test.order.*"], concurrency: 1, prefetch: 20 },
+        (event) => void order.push(event.priority ?? 0),
+      );
+    h.defer(() => subscription.close());
+    subscription.pause();
+    await database.db.transaction((tx) =>
+      outbox.enqueue(
+        tx,
+        Array.from({ length: 20 }, (_, i) => ({
+          type: "test.order.placed" as const,
+          subject: `p${i}`,
+          data: { agg: `p${i}`, n: i },
+          priority: i < 10 ? 1 : 8,
+        })),
+      ),
+    );
+    await createOutboxRelay({ outbox, bus: h.bus() }).runOnce();
+    await waitFor(() => subscription.stats().buffered === 20, { what: "20 buffered" });
+    subscription.resume();
+    await waitFor(() => order.length === 20);
+    expect(order).toEqual([...Array(10).fill(8), ...Array(10).fill(1)]);
+  });
+
   // Held past a second, the early row's seq is below the floor the relay's claims start at by then (see
   // claimFloor): it is found by the claim over all pending rows that each worker makes every poll interval.
   for (const { when, holdMs } of [

@@ -1,6 +1,6 @@
 import { systemClock } from "../bus/envelope";
 
-import type { Clock, EventBus, EventEnvelope, PublishInput } from "../bus/types";
+import type { Clock, EncodedEvent, EventBus } from "../bus/types";
 import { DEFAULT_ROW_BACKOFF, type RowBackoff, rowBackoffMs } from "./backoff";
 import { claimFloor } from "./claim-floor";
 import { relayListeners } from "./listeners";
@@ -14,8 +14,12 @@ import { wakeSignal } from "./wake-signal";
 export interface OutboxRelayOptions {
   // biome-ignore lint/suspicious/noExplicitAny: any catalogue; the relay republishes what enqueue validated.
   outbox: Outbox<any>;
-  /** Where events go; `publish` must resolve only once the broker confirmed (both adapters do). */
-  bus: Pick<EventBus, "publish">;
+  /**
+   * Where events go; `publishEncoded` must resolve only once the broker confirmed (both adapters do). Rows
+   * go out as `enqueue` wrote and validated them: a payload a later schema rejects reaches the consumer,
+   * whose own check sends it to its DLQ with the reason.
+   */
+  bus: Pick<EventBus, "publishEncoded">;
   /** Rows claimed per round. Defaults to 500. */
   batchSize?: number;
   /**
@@ -75,13 +79,13 @@ const errorCode = (error: unknown) => {
   return typeof code === "string" ? code : undefined;
 };
 
-function inputOf(row: ClaimedRow): PublishInput<never> {
-  const e = (typeof row.payload === "string" ? JSON.parse(row.payload) : row.payload) as EventEnvelope;
-  const input: Record<string, unknown> = { type: e.type, data: e.data, id: e.id, time: e.time };
-  for (const key of ["subject", "traceparent", "correlationid", "causationid", "priority"] as const) {
-    if (e[key] !== undefined) input[key] = e[key];
-  }
-  return input as PublishInput<never>;
+/** The row as the bus publishes it: the stored envelope text, not parsed nor encoded again. */
+function encodedOf(row: ClaimedRow): EncodedEvent {
+  const event: EncodedEvent = { id: row.id, type: row.type, time: row.time, json: row.json };
+  if (row.traceparent !== null) event.traceparent = row.traceparent;
+  if (row.correlationid !== null) event.correlationid = row.correlationid;
+  if (row.priority !== null) event.priority = row.priority;
+  return event;
 }
 
 /**
@@ -173,7 +177,7 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
         const started = performance.now();
         inFlight.set(row.id, row);
         try {
-          await bus.publish(inputOf(row));
+          await bus.publishEncoded(encodedOf(row));
         } catch (error) {
           if (over) return;
           inFlight.delete(row.id);

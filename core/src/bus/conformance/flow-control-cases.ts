@@ -1,4 +1,5 @@
 import { expect, test } from "bun:test";
+import { createEnvelope } from "../envelope";
 import { DuplicateSubscriptionError } from "../errors";
 import { waitFor } from "../wait-for";
 import { type ConformanceContext, fixture, gate, orderIdOf } from "./fixture";
@@ -34,27 +35,35 @@ export function flowControlCases(context: ConformanceContext): void {
     expect(peak).toBe(3);
   });
 
-  test("handles higher-priority events first within the prefetch window", async () => {
-    const f = fixture();
-    const bus = await context.bus(f.options());
-    const order: number[] = [];
-    const sub = await bus.subscribe(
-      { consumer: f.consumer("c"), patterns: [f.type("order.*")], concurrency: 1, prefetch: 20 },
-      (event) => void order.push(event.priority ?? 0),
-    );
-    sub.pause();
-    for (let i = 0; i < 20; i++) {
-      await bus.publish({
-        type: f.type("order.filled"),
-        data: { orderId: `o${i}` },
-        priority: i % 2 === 0 ? 1 : 8,
-      });
-    }
-    await waitFor(() => sub.stats().buffered === 20, { message: "20 buffered" });
-    sub.resume();
-    await waitFor(() => order.length === 20);
-    expect(order).toEqual([...Array(10).fill(8), ...Array(10).fill(1)]);
-  });
+  for (const via of ["publish", "publishEncoded"] as const) {
+    test(`handles higher-priority events first within the prefetch window (${via})`, async () => {
+      const f = fixture();
+      const bus = await context.bus(f.options());
+      const order: number[] = [];
+      const sub = await bus.subscribe(
+        { consumer: f.consumer("c"), patterns: [f.type("order.*")], concurrency: 1, prefetch: 20 },
+        (event) => void order.push(event.priority ?? 0),
+      );
+      sub.pause();
+      for (let i = 0; i < 20; i++) {
+        const input = {
+          type: f.type("order.filled"),
+          data: { orderId: `o${i}` },
+          priority: i % 2 === 0 ? 1 : 8,
+        };
+        if (via === "publish") await bus.publish(input);
+        else {
+          const envelope = createEnvelope(input, { source: "/tests/encoded" });
+          const { id, type, time, priority } = envelope;
+          await bus.publishEncoded({ id, type, time, priority, json: JSON.stringify(envelope) });
+        }
+      }
+      await waitFor(() => sub.stats().buffered === 20, { message: "20 buffered" });
+      sub.resume();
+      await waitFor(() => order.length === 20);
+      expect(order).toEqual([...Array(10).fill(8), ...Array(10).fill(1)]);
+    });
+  }
 
   test("close lets in-flight handlers finish and returns buffered deliveries to the queue", async () => {
     const f = fixture();

@@ -104,4 +104,68 @@ export function publishCases(context: ConformanceContext): void {
     // The bus stays usable after a return.
     await bus.publish({ type: f.type("order.filled"), data: { orderId: "o2" } });
   });
+
+  test("publishEncoded sends a stored envelope's text as it is, with its traceparent put in", async () => {
+    const f = fixture();
+    const bus = await context.bus(f.options());
+    const received: EventEnvelope[] = [];
+    await bus.subscribe(
+      { consumer: f.consumer("c"), patterns: [f.type("order.*")] },
+      (e) => void received.push(e),
+    );
+    const stored = {
+      specversion: "1.0",
+      id: Bun.randomUUIDv7(),
+      source: "/services/elsewhere",
+      type: f.type("order.placed"),
+      time: "2030-01-02T03:04:05.678Z",
+      subject: "order-7",
+      datacontenttype: "application/json",
+      data: { orderId: "order-7", qty: "2" },
+      correlationid: "corr-7",
+      priority: 3,
+    };
+    const traceparent = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01";
+    const { id, type, time, correlationid, priority } = stored;
+    await bus.publishEncoded({
+      id,
+      type,
+      time,
+      correlationid,
+      priority,
+      traceparent,
+      json: JSON.stringify(stored),
+    });
+    // Without a traceparent the text goes out unchanged.
+    const second = {
+      ...stored,
+      id: Bun.randomUUIDv7(),
+      type: f.type("order.filled"),
+      data: { orderId: "o8" },
+    };
+    await bus.publishEncoded({ id: second.id, type: second.type, time, json: JSON.stringify(second) });
+    await waitFor(() => received.length === 2);
+    expect(received.find((e) => e.id === id)).toEqual({ ...stored, traceparent } as EventEnvelope);
+    expect(received.find((e) => e.id === second.id)).toEqual(second as EventEnvelope);
+  });
+
+  test("publishEncoded of an event no queue is bound for rejects with UnroutableEventError", async () => {
+    const f = fixture();
+    const bus = await context.bus(f.options());
+    await bus.subscribe({ consumer: f.consumer("c"), patterns: [f.type("order.*")] }, () => {});
+    const id = Bun.randomUUIDv7();
+    const type = f.type("venue.order.filled");
+    const time = new Date().toISOString();
+    const json = JSON.stringify({
+      specversion: "1.0",
+      id,
+      source: "/x",
+      type,
+      time,
+      data: { orderId: "o1" },
+    });
+    const error = await bus.publishEncoded({ id, type, time, json }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(UnroutableEventError);
+    expect((error as UnroutableEventError).eventType).toBe(type);
+  });
 }
