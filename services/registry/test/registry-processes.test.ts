@@ -149,8 +149,9 @@ describe.skipIf(Boolean(skip))(`registry with real instances${skip ? ` (skipped:
         return body.history[0].status === "passing" && body.history;
       },
       { what: "a passing entry in the history" },
-    ).catch((e) => {
-      throw new Error(`${e.message}: ${JSON.stringify(seen)}`);
+    ).catch(async (e) => {
+      const now = await instanceOf("scoring");
+      throw new Error(`${e.message}: history ${JSON.stringify(seen)}, instance now ${JSON.stringify(now)}`);
     });
     const [recovered, failed] = history;
     expect(recovered).toMatchObject({ status: "passing", reason: "recovered" });

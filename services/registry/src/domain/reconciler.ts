@@ -84,7 +84,19 @@ export function createReconciler(options: ReconcilerOptions) {
     return leading;
   };
 
+  let ticking = false;
   async function tick(): Promise<void> {
+    // One round at a time: a round that outlasts `tickMs` must not compare against a staler view.
+    if (ticking) return;
+    ticking = true;
+    try {
+      await compare();
+    } finally {
+      ticking = false;
+    }
+  }
+
+  async function compare(): Promise<void> {
     const fleet = await store.view();
     if (fleet.guard.engaged !== guardEngaged) {
       guardEngaged = fleet.guard.engaged;
@@ -92,8 +104,10 @@ export function createReconciler(options: ReconcilerOptions) {
     }
     for (const i of fleet.instances) {
       const before = last.get(i.id);
-      last.set(i.id, i.status);
-      if (before === undefined || before === i.status || i.status === "left" || before === "left") continue;
+      if (before === undefined || before === i.status || i.status === "left" || before === "left") {
+        last.set(i.id, i.status);
+        continue;
+      }
       const cause = i.check?.status === "critical" ? (i.check.cause ?? i.check.detail) : MISSED_HEARTBEATS;
       const reason =
         i.status !== "critical"
@@ -120,6 +134,8 @@ export function createReconciler(options: ReconcilerOptions) {
         reason,
         detail: { lastHeartbeat: i.lastHeartbeat, check: i.check },
       });
+      // Only once it is kept: a round that fails before this records the change on the next round.
+      last.set(i.id, i.status);
     }
   }
 
