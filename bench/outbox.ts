@@ -98,9 +98,12 @@ export async function main(maxRate = Number(Bun.argv[2] ?? 20_000)): Promise<voi
         mode: "outbox",
         reset: resetOutbox,
         async start(onPublished) {
-          relay = referenceRelay(raw, plainConnection, onPublished);
-          closers.push(() => relay!.close());
-          relay.start();
+          // Each pass makes a relay with a publisher (a channel) of its own, and closes it: the connection's
+          // close waits for every channel, so one left open kept it waiting (the "over 10 s" seen before).
+          const started = referenceRelay(raw, plainConnection, onPublished);
+          relay = started;
+          closers.push(() => started.close());
+          started.start();
         },
         stop: async () => relay?.stop(),
       };
