@@ -99,12 +99,19 @@ const deadRows = new Map<string, DeadRow[]>([
 export function busOf(service: string) {
   return {
     kind: "rabbitmq" as const,
+    rates: { windowSeconds: 60, publishedPerSecond: service === "trading" ? 14.5 : 0 },
     queues: queuesOf(service).map((q) => ({
       consumer: q.consumer,
       depth: q.depth,
+      // monitor-audit has lost its consumer: its queue only grows.
+      consumers: q.consumer === "monitor-audit" ? 0 : 2,
       dlqDepth: q.dead.length,
       retryDepths: RETRY_DELAYS.map((delayMs, k) => ({ delayMs, depth: q.retry[k] ?? 0 })),
       stats: q.stats,
+      rates: {
+        consumedPerSecond: q.consumer === "monitor-audit" ? 0 : 2.4,
+        failedPerSecond: service === "trading" ? 0.15 : 0,
+      },
     })),
   };
 }

@@ -113,13 +113,18 @@ export interface OwnedBreaker extends Breaker {
 export interface BusQueue {
   consumer: string;
   depth: number;
+  /** Consumers attached to the queue, every instance's. */
+  consumers: number;
   dlqDepth: number;
   retryDepths: Array<{ delayMs: number; depth: number }>;
   stats?: { succeeded: number; failed: number; redelivered: number };
+  /** This instance's, per second over `BusView.rates.windowSeconds`. */
+  rates: { consumedPerSecond: number; failedPerSecond: number };
 }
 
 export interface BusView {
   kind: "rabbitmq" | "in-process";
+  rates: { windowSeconds: number; publishedPerSecond: number };
   queues: BusQueue[];
 }
 

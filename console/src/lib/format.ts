@@ -18,3 +18,10 @@ export function formatAgo(iso: string, now: number): string {
 export function formatTimestamp(iso: string): string {
   return new Date(iso).toLocaleString();
 }
+
+/** "0", "0.15", "2.4", "1,250": a per-second rate, two significant decimals below 10, none above 100. */
+export function formatRate(perSecond: number): string {
+  if (perSecond === 0) return "0";
+  const digits = perSecond < 10 ? 2 : perSecond < 100 ? 1 : 0;
+  return perSecond.toLocaleString("en", { maximumFractionDigits: digits });
+}

@@ -187,6 +187,7 @@ export function createInProcessBus<S extends EventSchemas>(options: InProcessBus
       return {
         consumer,
         depth: queue.ready.length,
+        consumers: queue.receivers.size,
         dlqDepth: queue.dlq.length,
         retryDepths: queue.delaysMs.map((delayMs) => ({ delayMs, depth: queue.delayed.get(delayMs) ?? 0 })),
       };

@@ -30,18 +30,24 @@ async function withChannel<T>(connection: Connection, use: (channel: Channel) =>
   }
 }
 
-/** A queue's ready messages, or undefined when it does not exist (a passive declare closes its channel). */
-async function depthOf(connection: Connection, queue: string): Promise<number | undefined> {
+/**
+ * A queue's ready messages and attached consumers, or undefined when it does not exist (a passive declare
+ * of a missing queue closes its channel, hence a channel of its own).
+ */
+async function countsOf(
+  connection: Connection,
+  queue: string,
+): Promise<{ messageCount: number; consumerCount: number } | undefined> {
   try {
-    return await withChannel(
-      connection,
-      async (ch) => (await ch.queueDeclare({ queue, passive: true })).messageCount,
-    );
+    return await withChannel(connection, (ch) => ch.queueDeclare({ queue, passive: true }));
   } catch (error) {
     if ((error as { code?: unknown }).code === "NOT_FOUND") return undefined;
     throw error;
   }
 }
+
+const depthOf = async (connection: Connection, queue: string) =>
+  (await countsOf(connection, queue))?.messageCount;
 
 /**
  * Messages a closed channel held go back to a quorum queue asynchronously; wait (up to `timeoutMs`)
@@ -149,13 +155,20 @@ export function createRabbitMqDeadLetters(deps: Deps) {
   async function queueStats(consumer: string): Promise<QueueStats> {
     const delaysMs = deps.delaysFor(consumer);
     const names = queueNames(consumer, delaysMs);
-    const depth = await requireDepth(consumer, names.main);
+    const main = await countsOf(connection, names.main);
+    if (!main) throw new UnknownConsumerError(consumer);
     const retryDepths: QueueStats["retryDepths"] = [];
     for (const [stage, queue] of names.retry.entries()) {
       const stageDepth = await depthOf(connection, queue);
       if (stageDepth !== undefined) retryDepths.push({ delayMs: delaysMs[stage]!, depth: stageDepth });
     }
-    return { consumer, depth, dlqDepth: (await depthOf(connection, names.dlq)) ?? 0, retryDepths };
+    return {
+      consumer,
+      depth: main.messageCount,
+      consumers: main.consumerCount,
+      dlqDepth: (await depthOf(connection, names.dlq)) ?? 0,
+      retryDepths,
+    };
   }
 
   return { dlq, queueStats };

@@ -160,6 +160,8 @@ export interface DeadLetterOperations {
 export interface QueueStats {
   consumer: string;
   depth: number;
+  /** Consumers attached to the service queue, every instance's (0: nobody is taking its messages). */
+  consumers: number;
   dlqDepth: number;
   retryDepths: { delayMs: number; depth: number }[];
 }

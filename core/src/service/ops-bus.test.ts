@@ -54,8 +54,12 @@ test("shows the service's queue, browses its dead letters, refuses a replay past
   });
   expect(queues).toMatchObject({
     kind: "in-process",
-    queues: [{ consumer: "dashboard", depth: 0, dlqDepth: 2 }],
+    rates: { windowSeconds: 60 },
+    queues: [{ consumer: "dashboard", depth: 0, consumers: 1, dlqDepth: 2, rates: { consumedPerSecond: 0 } }],
   });
+  // Two publishes and two failures within the last minute, of this instance: rates above zero.
+  expect(queues.rates.publishedPerSecond).toBeGreaterThan(0);
+  expect(queues.queues[0].rates.failedPerSecond).toBeGreaterThan(0);
 
   const { messages } = await json(call("GET", "/ops/bus/dlq"));
   expect(messages).toHaveLength(2);
@@ -72,6 +76,7 @@ test("shows the service's queue, browses its dead letters, refuses a replay past
   const forced = await json(call("POST", "/ops/bus/dlq/replay", { ids: [messages[0].id], force: true }));
   expect(forced).toEqual({ consumer: "dashboard", replayed: 1 });
   await waitFor(() => handled === 1);
+  expect((await json(call("GET", "/ops/bus"))).queues[0].rates.consumedPerSecond).toBeGreaterThan(0);
 
   expect(await json(call("POST", "/ops/bus/dlq/purge", {}))).toEqual({ consumer: "dashboard", purged: 1 });
   expect((await json(call("GET", "/ops/bus"))).queues[0].dlqDepth).toBe(0);

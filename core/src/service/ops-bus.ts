@@ -4,6 +4,7 @@ import { type AnyEventBus, UnknownConsumerError } from "../bus";
 import { type Inbox, ReplayOutsideRetentionError } from "../inbox";
 import { HttpError } from "./problem";
 import { ProblemSchema } from "./problem-schema";
+import { rateMeter } from "./rate-meter";
 
 export interface BusOpsOptions {
   bus: AnyEventBus;
@@ -20,12 +21,27 @@ export interface BusOpsOptions {
   now?: () => number;
 }
 
+/** The window of the rates `/ops/bus` shows. */
+const RATE_WINDOW_SECONDS = 60;
+
 const QueueSchema = t.Object({
   consumer: t.String(),
   depth: t.Integer(),
+  consumers: t.Integer({ description: "Consumers attached to the queue, every instance's" }),
   dlqDepth: t.Integer(),
   retryDepths: t.Array(t.Object({ delayMs: t.Integer(), depth: t.Integer() })),
-  stats: t.Optional(t.Object({ succeeded: t.Integer(), failed: t.Integer(), redelivered: t.Integer() })),
+  stats: t.Optional(
+    t.Object(
+      { succeeded: t.Integer(), failed: t.Integer(), redelivered: t.Integer() },
+      { description: "This instance's counts since it started" },
+    ),
+  ),
+  rates: t.Object(
+    { consumedPerSecond: t.Number(), failedPerSecond: t.Number() },
+    {
+      description: `This instance's handled and failed deliveries per second over the last ${RATE_WINDOW_SECONDS} s`,
+    },
+  ),
 });
 
 const DeadLetterSchema = t.Object({
@@ -56,6 +72,12 @@ export function busOpsRoutes(options: BusOpsOptions) {
   const counts = new Map<string, { succeeded: number; failed: number; redelivered: number }>();
   const countsOf = (c: string) =>
     counts.get(c) ?? counts.set(c, { succeeded: 0, failed: 0, redelivered: 0 }).get(c)!;
+  const meter = () => rateMeter({ windowSeconds: RATE_WINDOW_SECONDS, now });
+  const published = meter();
+  const rates = new Map<string, { consumed: ReturnType<typeof meter>; failed: ReturnType<typeof meter> }>();
+  const ratesOf = (c: string) => rates.get(c) ?? rates.set(c, { consumed: meter(), failed: meter() }).get(c)!;
+  const perSecond = (m: ReturnType<typeof meter> | undefined) =>
+    Math.round((m?.perSecond() ?? 0) * 100) / 100;
 
   const publishDuration = new Histogram({
     name: "diana_bus_publish_duration_seconds",
@@ -99,16 +121,23 @@ export function busOpsRoutes(options: BusOpsOptions) {
     },
   });
   bus.onEvent((e) => {
-    if (e.type === "published") publishDuration.observe({ type: e.eventType }, e.durationMs / 1000);
+    if (e.type === "published") {
+      publishDuration.observe({ type: e.eventType }, e.durationMs / 1000);
+      published.mark();
+    }
     if (e.type === "consumed") {
       consumeDuration.observe({ consumer: e.consumer, type: e.eventType }, e.durationMs / 1000);
       countsOf(e.consumer).succeeded++;
+      ratesOf(e.consumer).consumed.mark();
       if (e.attempt > 1) {
         redeliveries.inc({ consumer: e.consumer });
         countsOf(e.consumer).redelivered++;
       }
     }
-    if (e.type === "retry-scheduled" || e.type === "dead-lettered") countsOf(e.consumer).failed++;
+    if (e.type === "retry-scheduled" || e.type === "dead-lettered") {
+      countsOf(e.consumer).failed++;
+      ratesOf(e.consumer).failed.mark();
+    }
   });
 
   const own = (consumer: string | undefined) => {
@@ -128,16 +157,28 @@ export function busOpsRoutes(options: BusOpsOptions) {
       "/ops/bus",
       async () => ({
         kind: bus.kind,
-        queues: (await stats()).map((s) => ({ ...s, stats: counts.get(s.consumer) })),
+        rates: { windowSeconds: RATE_WINDOW_SECONDS, publishedPerSecond: perSecond(published) },
+        queues: (await stats()).map((s) => ({
+          ...s,
+          stats: counts.get(s.consumer),
+          rates: {
+            consumedPerSecond: perSecond(rates.get(s.consumer)?.consumed),
+            failedPerSecond: perSecond(rates.get(s.consumer)?.failed),
+          },
+        })),
       }),
       {
         response: t.Object({
           kind: t.Union([t.Literal("rabbitmq"), t.Literal("in-process")]),
+          rates: t.Object(
+            { windowSeconds: t.Integer(), publishedPerSecond: t.Number() },
+            { description: "This instance's confirmed publishes per second over the window" },
+          ),
           queues: t.Array(QueueSchema),
         }),
         detail: {
           tags: ["ops"],
-          summary: "This service's queues: depth, DLQ depth, retry-stage depths, consumed and failed counts",
+          summary: "This service's queues: depth, consumers, DLQ depth, retry-stage depths, counts and rates",
         },
       },
     )

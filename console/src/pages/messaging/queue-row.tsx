@@ -2,7 +2,7 @@ import { useState } from "react";
 import type { BusQueue } from "../../api/types";
 import { usePurgeDeadLetters, useReplayDeadLetters } from "../../hooks/use-messaging-actions";
 import { useCanOperate } from "../../hooks/use-session";
-import { formatDuration } from "../../lib/format";
+import { formatDuration, formatRate } from "../../lib/format";
 import { ConfirmAction } from "../breakers/confirm-action";
 import { DeadLetters } from "./dead-letters";
 import { describeActionError } from "./rate-limit";
@@ -25,6 +25,9 @@ export function QueueRow({ service, queue: q, now }: { service: string; queue: B
           {q.consumer}
         </th>
         <td className="num">{q.depth}</td>
+        <td className={q.consumers === 0 ? "num summary-bad" : "num"} data-testid="consumers">
+          {q.consumers}
+        </td>
         <td className="num" data-testid="dlq-depth">
           {q.dlqDepth}
         </td>
@@ -39,6 +42,9 @@ export function QueueRow({ service, queue: q, now }: { service: string; queue: B
               </span>
             ))
           )}
+        </td>
+        <td className="num" data-testid="rates">
+          {formatRate(q.rates.consumedPerSecond)} / {formatRate(q.rates.failedPerSecond)}
         </td>
         <td className="num">
           {q.stats ? (
@@ -111,7 +117,7 @@ export function QueueRow({ service, queue: q, now }: { service: string; queue: B
       </tr>
       {open && (
         <tr className="detail" id={detailId}>
-          <td colSpan={6}>
+          <td colSpan={8}>
             <DeadLetters service={service} consumer={q.consumer} now={now} replay={replay} />
           </td>
         </tr>

@@ -1,4 +1,5 @@
 import type { ServiceMessaging } from "../../hooks/use-messaging";
+import { formatRate } from "../../lib/format";
 import { OutboxPanel } from "./outbox-panel";
 import { QueueRow } from "./queue-row";
 import { Unavailable } from "./unavailable";
@@ -13,7 +14,7 @@ export function ServiceMessagingPanel({ messaging: m, now }: { messaging: Servic
         <span className="mono">{m.service}</span>
         <span className="muted group-count">
           {m.bus &&
-            ` · ${m.bus.kind} bus · ${m.bus.queues.length} ${m.bus.queues.length === 1 ? "consumer" : "consumers"}`}
+            ` · ${m.bus.kind} bus · ${m.bus.queues.length} ${m.bus.queues.length === 1 ? "queue" : "queues"} · publishing ${formatRate(m.bus.rates.publishedPerSecond)}/s`}
           {dlq > 0 && <span className="summary-bad"> · {dlq} dead letters</span>}
         </span>
       </h2>
@@ -31,14 +32,24 @@ export function ServiceMessagingPanel({ messaging: m, now }: { messaging: Servic
           <caption className="visually-hidden">Queues of {m.service}</caption>
           <thead>
             <tr>
-              <th scope="col">Consumer</th>
+              <th scope="col">Queue</th>
               <th scope="col" className="num">
                 Depth
+              </th>
+              <th scope="col" className="num" title="Consumers attached to the queue, every instance's">
+                Consumers
               </th>
               <th scope="col" className="num">
                 DLQ
               </th>
               <th scope="col">Retry stages</th>
+              <th
+                scope="col"
+                className="num"
+                title={`This instance's, over the last ${m.bus.rates.windowSeconds} s`}
+              >
+                Consumed / failed per s
+              </th>
               <th scope="col" className="num" title="Since this instance started">
                 Consumed / failed / redelivered
               </th>

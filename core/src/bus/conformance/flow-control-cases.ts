@@ -111,10 +111,24 @@ export function flowControlCases(context: ConformanceContext): void {
     expect(await bus.queueStats(consumer)).toEqual({
       consumer,
       depth: 0,
+      consumers: 1,
       dlqDepth: 0,
       retryDepths: [{ delayMs: 60_000, depth: 1 }],
     });
     expect(calls).toBe(1);
+  });
+
+  test("queueStats counts the consumers on the queue: every bus's subscription, none once they close", async () => {
+    const f = fixture();
+    const consumer = f.consumer("c");
+    const [one, two] = [await context.bus(f.options()), await context.bus(f.options())];
+    const first = await one.subscribe({ consumer, patterns: [f.type("order.*")] }, () => {});
+    expect((await one.queueStats(consumer)).consumers).toBe(1);
+    const second = await two.subscribe({ consumer, patterns: [f.type("order.*")] }, () => {});
+    await waitFor(async () => (await one.queueStats(consumer)).consumers === 2, { message: "two consumers" });
+    await first.close();
+    await second.close();
+    await waitFor(async () => (await two.queueStats(consumer)).consumers === 0, { message: "no consumers" });
   });
 
   test("one subscription per consumer per bus", async () => {
