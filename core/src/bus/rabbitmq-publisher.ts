@@ -1,6 +1,7 @@
 import type { Connection, Envelope, ReturnedMessage } from "rabbitmq-client";
 import { PublishNotConfirmedError, UnroutableEventError } from "./errors";
 import { EVENTS_EXCHANGE } from "./rabbitmq-topology";
+import { returnsInFlight, trackReturns } from "./returns-in-flight";
 
 /** Publishes with confirms and `mandatory`, turning a `basic.return` into an error. */
 export interface ConfirmedPublisher {
@@ -19,12 +20,14 @@ const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /**
  * RabbitMQ sends `basic.return` before the `basic.ack` of an unroutable mandatory message, but
- * rabbitmq-client emits the return on a later `setImmediate` than it resolves the confirm; so after
- * the confirm we wait one turn and then look for a return with the same exchange, routing key and
- * message id. The wait is one `setImmediate` per publish, scheduled after its confirm: one shared by
- * several confirms could be scheduled before the return of a later one and run ahead of it.
+ * rabbitmq-client emits the return on a later `setImmediate` than it resolves the confirm; so after the
+ * confirm we look for a return with the same exchange, routing key and message id — at once when no
+ * return is read and not yet emitted (`returnsInFlight`, the usual case), else after one turn. That wait
+ * is one `setImmediate` per publish, scheduled after its confirm: one shared by several confirms could be
+ * scheduled before the return of a later one and run ahead of it.
  */
 export function createConfirmedPublisher(connection: Connection, maxAttempts: number): ConfirmedPublisher {
+  trackReturns();
   const publisher = connection.createPublisher({
     confirm: true,
     maxAttempts,
@@ -45,7 +48,7 @@ export function createConfirmedPublisher(connection: Connection, maxAttempts: nu
         envelope.mandatory = true;
         envelope.durable = true;
         await publisher.send(envelope, body);
-        await nextTurn();
+        if (returnsInFlight() > 0) await nextTurn();
       } catch (error) {
         throw new PublishNotConfirmedError(envelope.messageId, { cause: error });
       } finally {
