@@ -69,15 +69,20 @@ export function busOpsRoutes(options: BusOpsOptions) {
   const now = options.now ?? Date.now;
   const perMinute = options.replayPerMinute ?? 1_000;
   const replayed = new Map<string, { windowStart: number; count: number }>();
-  const counts = new Map<string, { succeeded: number; failed: number; redelivered: number }>();
-  const countsOf = (c: string) =>
-    counts.get(c) ?? counts.set(c, { succeeded: 0, failed: 0, redelivered: 0 }).get(c)!;
   const meter = () => rateMeter({ windowSeconds: RATE_WINDOW_SECONDS, now });
+  type Meter = ReturnType<typeof meter>;
   const published = meter();
-  const rates = new Map<string, { consumed: ReturnType<typeof meter>; failed: ReturnType<typeof meter> }>();
-  const ratesOf = (c: string) => rates.get(c) ?? rates.set(c, { consumed: meter(), failed: meter() }).get(c)!;
-  const perSecond = (m: ReturnType<typeof meter> | undefined) =>
-    Math.round((m?.perSecond() ?? 0) * 100) / 100;
+  /** This instance's deliveries per consumer: counts since start, and rates over the window. */
+  const seen = new Map<
+    string,
+    { stats: { succeeded: number; failed: number; redelivered: number }; consumed: Meter; failed: Meter }
+  >();
+  const seenOf = (c: string) =>
+    seen.get(c) ??
+    seen
+      .set(c, { stats: { succeeded: 0, failed: 0, redelivered: 0 }, consumed: meter(), failed: meter() })
+      .get(c)!;
+  const perSecond = (m: Meter | undefined) => Math.round((m?.perSecond() ?? 0) * 100) / 100;
 
   const publishDuration = new Histogram({
     name: "diana_bus_publish_duration_seconds",
@@ -127,16 +132,18 @@ export function busOpsRoutes(options: BusOpsOptions) {
     }
     if (e.type === "consumed") {
       consumeDuration.observe({ consumer: e.consumer, type: e.eventType }, e.durationMs / 1000);
-      countsOf(e.consumer).succeeded++;
-      ratesOf(e.consumer).consumed.mark();
+      const c = seenOf(e.consumer);
+      c.stats.succeeded++;
+      c.consumed.mark();
       if (e.attempt > 1) {
         redeliveries.inc({ consumer: e.consumer });
-        countsOf(e.consumer).redelivered++;
+        c.stats.redelivered++;
       }
     }
     if (e.type === "retry-scheduled" || e.type === "dead-lettered") {
-      countsOf(e.consumer).failed++;
-      ratesOf(e.consumer).failed.mark();
+      const c = seenOf(e.consumer);
+      c.stats.failed++;
+      c.failed.mark();
     }
   });
 
@@ -158,14 +165,14 @@ export function busOpsRoutes(options: BusOpsOptions) {
       async () => ({
         kind: bus.kind,
         rates: { windowSeconds: RATE_WINDOW_SECONDS, publishedPerSecond: perSecond(published) },
-        queues: (await stats()).map((s) => ({
-          ...s,
-          stats: counts.get(s.consumer),
-          rates: {
-            consumedPerSecond: perSecond(rates.get(s.consumer)?.consumed),
-            failedPerSecond: perSecond(rates.get(s.consumer)?.failed),
-          },
-        })),
+        queues: (await stats()).map((s) => {
+          const c = seen.get(s.consumer);
+          return {
+            ...s,
+            stats: c?.stats,
+            rates: { consumedPerSecond: perSecond(c?.consumed), failedPerSecond: perSecond(c?.failed) },
+          };
+        }),
       }),
       {
         response: t.Object({

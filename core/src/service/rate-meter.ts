@@ -23,7 +23,6 @@ export function rateMeter(options: { windowSeconds?: number; now?: () => number 
     newest = Math.max(newest, second);
   };
   return {
-    windowSeconds,
     mark(n = 1) {
       const second = Math.floor(now() / 1000);
       advance(second);
