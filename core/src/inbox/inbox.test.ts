@@ -1,21 +1,15 @@
-import { describe, expect, test } from "bun:test";
+import { expect, test } from "bun:test";
 import { sql } from "drizzle-orm";
-import { testVhost } from "../bus/rabbitmq-test-vhost";
 import type { EventEnvelope } from "../bus/types";
 import { createOutboxRelay } from "../outbox/relay";
 import { rowsOf } from "../outbox/rows";
-import { harness } from "../outbox/testing/harness";
-import { testOutboxDatabase } from "../outbox/testing/postgres";
+import { outboxTestServers } from "../outbox/testing/harness";
 import { waitFor } from "../testing/wait-for";
 import { createInbox } from "./inbox";
 
-const pg = await testOutboxDatabase();
-const mq = await testVhost();
-const skip = pg.reason ?? mq.reason;
-const suite = skip ? describe.skip : describe;
-const h = harness({ ...pg, amqpUrl: mq.url });
+const { h, suite } = await outboxTestServers();
 
-suite(`inbox on Postgres and RabbitMQ${skip ? ` (skipped: ${skip})` : ""}`, () => {
+suite("inbox on Postgres and RabbitMQ", () => {
   const database = h.database();
   const outbox = h.outbox(database);
   const effects = async (consumer: string) =>

@@ -1,21 +1,15 @@
-import { describe, expect, test } from "bun:test";
+import { expect, test } from "bun:test";
 import { sql } from "drizzle-orm";
 import { Connection } from "rabbitmq-client";
-import { testVhost } from "../bus/rabbitmq-test-vhost";
 import { withInbox } from "../inbox/with-inbox";
 import { waitFor } from "../testing/wait-for";
 import { createOutboxRelay } from "./relay";
 import { rowsOf } from "./rows";
-import { harness } from "./testing/harness";
-import { testOutboxDatabase } from "./testing/postgres";
+import { outboxTestServers } from "./testing/harness";
 
-const pg = await testOutboxDatabase();
-const mq = await testVhost();
-const skip = pg.reason ?? mq.reason;
-const suite = skip ? describe.skip : describe;
-const h = harness({ ...pg, amqpUrl: mq.url });
+const { pg, mq, h, suite } = await outboxTestServers();
 
-suite(`outbox faults on Postgres and RabbitMQ${skip ? ` (skipped: ${skip})` : ""}`, () => {
+suite("outbox faults on Postgres and RabbitMQ", () => {
   const database = h.database();
   const outbox = h.outbox(database);
   const one = async <T>(query: ReturnType<typeof sql>) => rowsOf<T>(await database.db.execute(query))[0]!;

@@ -1,20 +1,14 @@
-import { beforeEach, describe, expect, test } from "bun:test";
+import { beforeEach, expect, test } from "bun:test";
 import { sql } from "drizzle-orm";
-import { testVhost } from "../bus/rabbitmq-test-vhost";
 import { waitFor } from "../testing/wait-for";
 import { gateKeys, notifyGate } from "./notify-gate";
 import { createOutboxRelay } from "./relay";
 import { rowsOf } from "./rows";
-import { harness } from "./testing/harness";
-import { testOutboxDatabase } from "./testing/postgres";
+import { outboxTestServers } from "./testing/harness";
 
-const pg = await testOutboxDatabase();
-const mq = await testVhost();
-const skip = pg.reason ?? mq.reason;
-const suite = skip ? describe.skip : describe;
-const h = harness({ ...pg, amqpUrl: mq.url });
+const { pg, mq, h, suite } = await outboxTestServers();
 
-suite(`outbox notify gate on Postgres${skip ? ` (skipped: ${skip})` : ""}`, () => {
+suite("outbox notify gate on Postgres", () => {
   const database = h.database();
   const outbox = h.outbox(database);
   const errors: unknown[] = [];

@@ -1,22 +1,16 @@
-import { beforeEach, describe, expect, test } from "bun:test";
+import { beforeEach, expect, test } from "bun:test";
 import { sql } from "drizzle-orm";
 import { Registry } from "prom-client";
-import { testVhost } from "../bus/rabbitmq-test-vhost";
 import type { EventEnvelope } from "../bus/types";
 import { waitFor } from "../testing/wait-for";
 import { bindOutboxMetrics } from "./metrics";
 import { createOutboxRelay } from "./relay";
 import { rowsOf } from "./rows";
-import { harness } from "./testing/harness";
-import { testOutboxDatabase } from "./testing/postgres";
+import { outboxTestServers } from "./testing/harness";
 
-const pg = await testOutboxDatabase();
-const mq = await testVhost();
-const skip = pg.reason ?? mq.reason;
-const suite = skip ? describe.skip : describe;
-const h = harness({ ...pg, amqpUrl: mq.url });
+const { h, suite } = await outboxTestServers();
 
-suite(`outbox relay on Postgres and RabbitMQ${skip ? ` (skipped: ${skip})` : ""}`, () => {
+suite("outbox relay on Postgres and RabbitMQ", () => {
   const database = h.database();
   const outbox = h.outbox(database);
   const count = async (where = sql`true`) =>

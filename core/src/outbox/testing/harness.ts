@@ -1,10 +1,11 @@
-import { afterAll } from "bun:test";
+import { afterAll, describe } from "bun:test";
 import { createAmqpConnection } from "../../bus/amqp-connection";
 import { createRabbitMqBus } from "../../bus/rabbitmq";
+import { testVhost } from "../../bus/rabbitmq-test-vhost";
 import type { EventBus, RetryOptions } from "../../bus/types";
 import { createOutbox } from "../outbox";
 import { type TestSchemas, testCatalog } from "./harness-catalog";
-import { connectOutboxDatabase } from "./postgres";
+import { connectOutboxDatabase, testOutboxDatabase } from "./postgres";
 
 export { type TestSchemas, testCatalog };
 
@@ -40,5 +41,22 @@ export function harness(env: { url: string; schema: string; amqpUrl: string; dro
     defer(close: () => Promise<unknown>) {
       closers.push(close);
     },
+  };
+}
+
+/**
+ * What an outbox test file runs on: its own database and vhost, a {@link harness} over them, and a
+ * `describe` that skips, naming why, when either server is missing (never under CI=true).
+ */
+export async function outboxTestServers() {
+  const pg = await testOutboxDatabase();
+  const mq = await testVhost();
+  const skip = pg.reason ?? mq.reason;
+  return {
+    pg,
+    mq,
+    h: harness({ ...pg, amqpUrl: mq.url }),
+    suite: (title: string, body: () => void) =>
+      (skip ? describe.skip : describe)(`${title}${skip ? ` (skipped: ${skip})` : ""}`, body),
   };
 }
