@@ -1,10 +1,13 @@
 import { afterAll, expect, test } from "bun:test";
+import { Elysia } from "elysia";
+import { Registry } from "prom-client";
 import { createInProcessBus, type DeadLetterOperations, defineEvents, Type } from "../bus";
 import { ReplayOutsideRetentionError } from "../inbox";
 import { silentLogger } from "../log";
 import { json } from "../testing/http";
 import { waitFor } from "../testing/wait-for";
 import { createService } from "./create-service";
+import { busOpsRoutes } from "./ops-bus";
 
 const events = defineEvents({ "order.placed": Type.Object({ orderId: Type.String() }) });
 const bus = createInProcessBus({ catalog: events, source: "/services/dashboard", retry: { delaysMs: [] } });
@@ -84,4 +87,23 @@ test("shows the service's queue, browses its dead letters, refuses a replay past
   const metrics = await (await call("GET", "/metrics")).text();
   expect(metrics).toContain('diana_bus_dlq_depth{consumer="dashboard",service="dashboard"} 0');
   refuseOld = false;
+});
+
+test("a consumer's rate counts from the service's start, not from its first event", async () => {
+  let clock = 1_000_000;
+  const own = createInProcessBus({ catalog: events, source: "/services/scoring" });
+  const app = new Elysia().use(
+    busOpsRoutes({ bus: own, consumers: ["scoring"], registry: new Registry(), now: () => clock }),
+  );
+  let handled = 0;
+  await own.subscribe({ consumer: "scoring", patterns: ["order.*"] }, () => {
+    handled++;
+  });
+  clock += 30_000;
+  await own.publish({ type: "order.placed", subject: "a", data: { orderId: "a" } });
+  await waitFor(() => handled === 1);
+  const view = await json(app.handle(new Request("http://localhost/ops/bus")));
+  // One event in the 30 s since the start (rounded to hundredths), not one in the first second.
+  expect(view.queues[0].rates.consumedPerSecond).toBe(0.03);
+  await own.close();
 });

@@ -82,6 +82,9 @@ export function busOpsRoutes(options: BusOpsOptions) {
     seen
       .set(c, { stats: { succeeded: 0, failed: 0, redelivered: 0 }, consumed: meter(), failed: meter() })
       .get(c)!;
+  // Every known consumer's meters start with the service: a first event a minute later is 1/60 per second,
+  // not a burst of one in its first second.
+  for (const c of consumers) seenOf(c);
   const perSecond = (m: Meter | undefined) => Math.round((m?.perSecond() ?? 0) * 100) / 100;
 
   const publishDuration = new Histogram({
