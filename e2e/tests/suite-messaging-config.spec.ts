@@ -56,4 +56,17 @@ test("an operator publishes a trading release and sees trading's instance run it
   await expect(instances.getByTestId("running-version")).toHaveText(`v${version}`, { timeout: 15_000 });
   await expect(instances.getByTestId("lag-state")).toHaveText("up to date");
   await keepScreenshot(page, testInfo, "config-published");
+
+  // The release's `config.released` went through config's outbox and the bus to the monitor, which
+  // consumes it into its journal: config's relay published it, and monitor's queue has its consumer,
+  // which handled it without a failure.
+  await openPage(page, "Messaging");
+  const config = page.getByTestId("messaging-config");
+  await expect(config.getByTestId("outbox-backlog")).toHaveText("0");
+  await expect(config.getByTestId("outbox")).toContainText(/\b[1-9]\d* published/);
+  const monitorQueue = page.getByTestId("messaging-monitor").getByTestId("queue-monitor-monitor");
+  await expect(monitorQueue.getByTestId("consumers")).toHaveText("1");
+  await expect(monitorQueue.getByTestId("handled")).toHaveText(/^[1-9]\d* \/ 0 \/ 0$/);
+  await expect(monitorQueue.getByTestId("dlq-depth")).toHaveText("0");
+  await keepScreenshot(page, testInfo, "config-released-consumed");
 });

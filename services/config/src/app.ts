@@ -18,7 +18,11 @@ export const meta = {
     "Configuration releases per namespace: schema-checked, immutable versions, diff, rollback and audit.",
 };
 
-/** With `bus` (from the platform deps), each release is also announced as `config.released`. */
+/**
+ * With `bus` (from the platform deps), each release is also announced as `config.released`, through the
+ * service's outbox in the release's own transaction: a release and its event are written together or not
+ * at all, and the relay publishes the event whenever the broker takes it.
+ */
 export interface ConfigDeps extends PlatformDeps {
   database: Database;
   /** Namespaces created (with an open schema) on first use. Defaults to the eleven services and `global`. */
@@ -30,20 +34,16 @@ export interface ConfigDeps extends PlatformDeps {
 /** Builds the config service. No I/O until `start()` or the first request. */
 export function createApp(deps: ConfigDeps) {
   const service = createPlatformService(meta, deps);
-  const store = createReleaseStore(deps.database, { seed: deps.namespaces ?? [...serviceNames, "global"] });
+  const outbox = service.outbox;
+  const store = createReleaseStore(deps.database, {
+    seed: deps.namespaces ?? [...serviceNames, "global"],
+    announce: outbox && ((tx, release) => outbox.enqueue(tx, releasedEvent(release))),
+  });
   const onError = (e: unknown) => service.log.warn("release push failed", { error: e });
   const feed = createReleaseFeed(deps.database, store, onError);
   const open = new Set<() => void>();
 
-  const onRelease = (release: Release) => {
-    feed.emit(release);
-    const { content: _, ...data } = release;
-    deps.bus
-      ?.publish({ type: "config.released", subject: release.namespace, data })
-      .catch((e) =>
-        service.log.warn("config.released was not published", { error: e, version: release.version }),
-      );
-  };
+  const onRelease = (release: Release) => feed.emit(release);
 
   service.attach({
     // Streams never end on their own: close them so the server can drain, and clients reconnect elsewhere.
@@ -58,6 +58,12 @@ export function createApp(deps: ConfigDeps) {
     .use(streamRoutes({ store, feed, open, heartbeatMs: deps.streamHeartbeatMs ?? 15_000, onError }))
     .use(instanceRoutes(store));
   return { ...service, app };
+}
+
+/** `config.released`: the release without its content (subscribers fetch it if they need it). */
+function releasedEvent(release: Release) {
+  const { content: _, ...data } = release;
+  return { type: "config.released", subject: release.namespace, data };
 }
 
 export type ConfigApp = ReturnType<typeof createApp>["app"];

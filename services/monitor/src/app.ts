@@ -1,6 +1,10 @@
+import type { Subscription } from "@diana/core/bus";
 import { createPlatformService, type PlatformDeps } from "@diana/core/service";
+import type { Database } from "@diana/db";
 import pkg from "../package.json" with { type: "json" };
 import { DEFAULT_PORT } from "./config";
+import { createJournal } from "./domain/journal";
+import { journalRoutes } from "./routes/journal";
 
 export const meta = {
   name: "monitor" as const,
@@ -10,11 +14,36 @@ export const meta = {
     "The fleet view behind the console: breakers, DLQ depths, outbox backlogs, config drift and registry health.",
 };
 
-export type MonitorDeps = PlatformDeps;
+/** The fleet events the monitor journals (its queue's bindings). */
+export const JOURNAL_PATTERNS = ["config.*"] as const;
+
+/**
+ * With `bus`, the monitor consumes {@link JOURNAL_PATTERNS} into its journal once ready, each event
+ * through its inbox (one row however often it is delivered), and stops consuming when it stops.
+ */
+export interface MonitorDeps extends PlatformDeps {
+  database: Database;
+}
 
 /** Builds the monitor service. No I/O until `start()`. */
 export function createApp(deps: MonitorDeps) {
-  return createPlatformService(meta, deps);
+  const service = createPlatformService(meta, deps);
+  const journal = createJournal(deps.database);
+  const { bus, inbox } = service;
+  if (bus && inbox) {
+    let subscription: Subscription | undefined;
+    service.attach({
+      onReady: async () => {
+        subscription = await bus.subscribe(
+          { consumer: meta.name, patterns: [...JOURNAL_PATTERNS] },
+          inbox.handler((event, _context, tx) => journal.record(tx, event)),
+        );
+      },
+      onStop: () => subscription?.close(),
+    });
+  }
+  const app = service.app.use(journalRoutes(journal));
+  return { ...service, app };
 }
 
 export type MonitorApp = ReturnType<typeof createApp>["app"];

@@ -1,4 +1,5 @@
-import { openServiceBus } from "@diana/core/bus";
+import { events as configEvents } from "@diana/config/contract";
+import { defineEvents, openServiceBus } from "@diana/core/bus";
 import { platformDeps, resources, runMain, runUntilSignal } from "@diana/core/service";
 import { connect } from "@diana/db";
 import { createApp, meta } from "./app";
@@ -9,7 +10,8 @@ runMain(async () => {
   const deps = platformDeps(env, env.PORT);
   const db = await connect({ url: env.DATABASE_URL, dataDir: env.DIANA_DATA_DIR });
   await db.migrate(meta.name);
-  const bus = openServiceBus({ url: env.AMQP_URL, name: meta.name });
+  // The events it consumes are config's; consumers check each event against its schema.
+  const bus = openServiceBus({ url: env.AMQP_URL, name: meta.name, catalog: defineEvents(configEvents) });
   const service = createApp({ ...deps, database: db, bus: bus.bus, ...resources({ database: db, bus }) });
   await service.start();
   runUntilSignal(service, deps.logger);

@@ -46,7 +46,7 @@ export function QueueRow({ service, queue: q, now }: { service: string; queue: B
         <td className="num" data-testid="rates">
           {formatRate(q.rates.consumedPerSecond)} / {formatRate(q.rates.failedPerSecond)}
         </td>
-        <td className="num">
+        <td className="num" data-testid="handled">
           {q.stats ? (
             `${q.stats.succeeded} / ${q.stats.failed} / ${q.stats.redelivered}`
           ) : (

@@ -1,4 +1,5 @@
 import { contentHash, type Release } from "@diana/core/config";
+import type { SqlExecutor } from "@diana/core/outbox";
 import type { Database } from "@diana/db";
 import { applied, audit, namespaces, releases } from "@diana/db/schema/config";
 import { and, asc, desc, eq, gt, lt, lte, max, sql } from "drizzle-orm";
@@ -72,7 +73,17 @@ const isUniqueViolation = (e: unknown) =>
  * namespace row's lock, so concurrent publishes get consecutive versions; the unique
  * (namespace, version) constraint is the backstop.
  */
-export function createReleaseStore(database: Database, options: { seed?: readonly string[] } = {}) {
+export function createReleaseStore(
+  database: Database,
+  options: {
+    seed?: readonly string[];
+    /**
+     * Runs inside each release's transaction, after its rows are written: the service enqueues
+     * `config.released` in its outbox here, so the event exists exactly when the release does.
+     */
+    announce?: (tx: SqlExecutor, release: Release) => Promise<unknown>;
+  } = {},
+) {
   const db = database.forService("config");
   let seeded: Promise<void> | undefined;
 
@@ -172,7 +183,9 @@ export function createReleaseStore(database: Database, options: { seed?: readonl
               values (${name}, ${action}, ${input.author}, ${next}, ${input.message}, ${detail}::jsonb)
             )
             select pg_notify(${RELEASED_CHANNEL}, ${JSON.stringify({ namespace: name, version: next })})`);
-          return toRelease(row!);
+          const release = toRelease(row!);
+          await options.announce?.(tx, release);
+          return release;
         });
       } catch (e) {
         if (attempt < 5 && isUniqueViolation(e)) continue;

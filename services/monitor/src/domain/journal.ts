@@ -1,0 +1,80 @@
+import type { EventEnvelope } from "@diana/core/bus";
+import type { SqlExecutor } from "@diana/core/outbox";
+import { HttpError } from "@diana/core/service";
+import type { Database } from "@diana/db";
+import { journal } from "@diana/db/schema/monitor";
+import { and, desc, eq, lt, or, sql } from "drizzle-orm";
+
+/** One fleet event as the journal keeps and serves it. */
+export interface JournalEntry {
+  id: string;
+  type: string;
+  subject: string | null;
+  source: string;
+  data: unknown;
+  occurredAt: string;
+  receivedAt: string;
+}
+
+export interface JournalQuery {
+  limit: number;
+  /** Only events of this type. */
+  type?: string;
+  /** Pages back: entries older than this one (by time, then id). */
+  before?: string;
+}
+
+/**
+ * The fleet journal in `monitor.journal`: `record` writes an event in the consumer's inbox
+ * transaction (so a redelivery is one row), `list` reads newest first.
+ */
+export function createJournal(database: Database) {
+  const db = database.forService("monitor");
+  return {
+    async record(tx: SqlExecutor, event: EventEnvelope): Promise<void> {
+      await tx.execute(sql`insert into ${journal} (id, type, subject, source, data, occurred_at)
+        values (${event.id}, ${event.type}, ${event.subject ?? null}, ${event.source},
+          ${JSON.stringify(event.data)}::jsonb, ${event.time}::timestamptz)
+        on conflict (id) do nothing`);
+    },
+
+    async list(query: JournalQuery): Promise<JournalEntry[]> {
+      const anchor = query.before
+        ? (await db.select().from(journal).where(eq(journal.id, query.before)).limit(1))[0]
+        : undefined;
+      if (query.before && !anchor)
+        throw new HttpError(
+          404,
+          "JOURNAL_ENTRY_NOT_FOUND",
+          `no journal entry ${query.before} to page back from`,
+        );
+      const rows = await db
+        .select()
+        .from(journal)
+        .where(
+          and(
+            query.type ? eq(journal.type, query.type) : undefined,
+            anchor
+              ? or(
+                  lt(journal.occurredAt, anchor.occurredAt),
+                  and(eq(journal.occurredAt, anchor.occurredAt), lt(journal.id, anchor.id)),
+                )
+              : undefined,
+          ),
+        )
+        .orderBy(desc(journal.occurredAt), desc(journal.id))
+        .limit(query.limit);
+      return rows.map((r) => ({
+        id: r.id,
+        type: r.type,
+        subject: r.subject,
+        source: r.source,
+        data: r.data,
+        occurredAt: r.occurredAt.toISOString(),
+        receivedAt: r.receivedAt.toISOString(),
+      }));
+    },
+  };
+}
+
+export type Journal = ReturnType<typeof createJournal>;
