@@ -5,6 +5,7 @@ import { createTestAuth, json, testPlatformDeps, waitFor } from "@diana/core/tes
 import { connect, type Database } from "@diana/db";
 import { createTestDatabase, requirePostgres, type TestDatabase } from "@diana/db/testing";
 import { createApp } from "../src/app";
+import type { JournalEntry } from "../src/domain/journal";
 
 const pg = await requirePostgres();
 const suite = pg.available ? describe : describe.skip;
@@ -35,7 +36,10 @@ suite("the monitor's fleet journal", () => {
         headers: role ? { authorization: `Bearer ${await auth.token(role, "vic")}` } : {},
       }),
     );
-  const entries = async (query = "") => (await json(await get(`/journal${query}`))).entries as any[];
+  const entries = async (query = "") =>
+    (await json(await get(`/journal${query}`))).entries as Array<
+      JournalEntry & { data: { version: number; namespace: string } }
+    >;
 
   beforeAll(async () => {
     testDb = await createTestDatabase();
@@ -65,8 +69,8 @@ suite("the monitor's fleet journal", () => {
       source: "/services/config",
       data: { namespace: "scoring", version: 1, message: "release 1" },
     });
-    expect(oldest.subject).toBe("trading");
-    expect(Date.parse(newest.receivedAt)).toBeGreaterThanOrEqual(Date.parse(newest.occurredAt));
+    expect(oldest?.subject).toBe("trading");
+    expect(Date.parse(newest!.receivedAt)).toBeGreaterThanOrEqual(Date.parse(newest!.occurredAt));
 
     expect((await get("/journal", null)).status).toBe(401);
   });
@@ -85,7 +89,7 @@ suite("the monitor's fleet journal", () => {
     const all = await entries();
     const page1 = await entries("?limit=2");
     expect(page1.map((e) => e.id)).toEqual(all.slice(0, 2).map((e) => e.id));
-    const page2 = await entries(`?limit=2&before=${page1[1].id}`);
+    const page2 = await entries(`?limit=2&before=${page1[1]!.id}`);
     expect(page2.map((e) => e.id)).toEqual(all.slice(2, 4).map((e) => e.id));
     expect(await entries("?type=registry.instance.registered")).toEqual([]);
     expect((await entries("?type=config.released")).length).toBe(all.length);
