@@ -26,6 +26,9 @@ function make(overrides: Partial<Parameters<typeof createService>[0]> = {}) {
       }),
       response: t.Object({ id: t.String(), name: t.String() }),
     })
+    .get("/pages", ({ query }) => ({ limit: query.limit ?? 10 }), {
+      query: t.Object({ limit: t.Optional(t.Integer({ minimum: 1 })), q: t.Optional(t.String()) }),
+    })
     .get("/conflict", () => {
       throw new HttpError(409, "ALREADY_DONE", "thing t1 is already done");
     })
@@ -63,6 +66,19 @@ describe("createService", () => {
     const pointers = body.errors.map((e: { pointer: string }) => e.pointer);
     expect(pointers).toContain("/body/name");
     expect(pointers).toContain("/body/quantity");
+  });
+
+  test("names a query parameter whose coerced number is out of range", async () => {
+    const res = await app.handle(req("/pages?q=0x&limit=0"));
+    expect(res.status).toBe(400);
+    expect(await json(res)).toMatchObject({
+      code: "VALIDATION_FAILED",
+      detail: "a request parameter is invalid",
+      errors: [{ pointer: "/query/limit", detail: "Expected integer to be greater or equal to 1" }],
+    });
+    const notANumber = await json(app.handle(req("/pages?limit=ten")));
+    expect(notANumber.errors[0].pointer).toBe("/query/limit");
+    expect(await json(app.handle(req("/pages?limit=5")))).toEqual({ limit: 5 });
   });
 
   test("maps HttpError to its status and code", async () => {

@@ -15,6 +15,23 @@ export function validationErrors(error: unknown, part: string): FieldError[] {
   return out;
 }
 
+/**
+ * Elysia checks a number it coerced from a query, path or header parameter (`t.Integer({ minimum: 1 })`
+ * given `?limit=0`) on its own and reports the failure as part `property` without the parameter's name.
+ * The name is recovered from the query string where exactly one parameter holds that value; otherwise
+ * the pointer names the request's parameters as a whole.
+ */
+function coercedParameterErrors(error: unknown, request: Request): FieldError[] {
+  const { value } = error as { value?: unknown };
+  const details = validationErrors(error, "").map((e) => e.detail);
+  const query = new URL(request.url).searchParams;
+  const named = [...new Set(query.keys())].filter((k) =>
+    query.getAll(k).some((raw) => raw !== "" && Number(raw) === value),
+  );
+  const pointer = named.length === 1 ? `/query/${named[0]}` : "/parameters";
+  return (details.length > 0 ? details : ["is invalid"]).map((detail) => ({ pointer, detail }));
+}
+
 export interface ErrorContext {
   /** Elysia's error code (`VALIDATION`, `NOT_FOUND`, `PARSE`, …). */
   code: string | number;
@@ -55,6 +72,13 @@ export function errorResponse({
       });
       return problemResponse(
         problem(500, "INTERNAL", "the server produced an invalid response", extra),
+        headers,
+      );
+    }
+    if (part === "property") {
+      const errors = coercedParameterErrors(error, request);
+      return problemResponse(
+        problem(400, "VALIDATION_FAILED", "a request parameter is invalid", { ...extra, errors }),
         headers,
       );
     }
