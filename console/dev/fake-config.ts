@@ -146,6 +146,7 @@ function add(
   };
   list.unshift(release);
   released.set(ns, Date.now());
+  record(release);
   return { status: 201, body: release };
 }
 
@@ -210,4 +211,27 @@ export function acks(ns: string): Outcome {
       };
     });
   return { status: 200, body: { namespace: ns, current: head || null, instances: rows } };
+}
+
+/** The monitor's journal as the fake keeps it: one `config.released` per release, newest first. */
+const entries: Array<Record<string, unknown>> = [];
+function record(release: Release) {
+  const { content: _, ...data } = release;
+  entries.unshift({
+    id: Bun.randomUUIDv7(),
+    type: "config.released",
+    subject: release.namespace,
+    source: "/services/config",
+    data,
+    occurredAt: release.createdAt,
+    receivedAt: new Date(Date.parse(release.createdAt) + 12).toISOString(),
+  });
+}
+for (const r of [...releases.values()].flat().sort((a, b) => a.createdAt.localeCompare(b.createdAt)))
+  record(r);
+
+export function journal(limit: number): Outcome {
+  if (!Number.isInteger(limit) || limit < 1 || limit > 500)
+    return { status: 400, body: { code: "VALIDATION_FAILED", detail: "limit must be 1–500" } };
+  return { status: 200, body: { entries: entries.slice(0, limit) } };
 }

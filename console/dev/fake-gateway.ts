@@ -1,7 +1,7 @@
 // A stand-in for the gateway, for working on the console without the suite: the registry's routes
 // (instances, services, history, drain, enable), every service's /ops/breakers, /ops/bus (DLQ browse,
 // replay, purge) and /ops/outbox (requeue) with their actions, the config service's namespaces,
-// releases, diff, preview, publish, rollback and instance acks, and sign-in (users viewer, operator and admin; password in dev/fake-auth.ts). Reads need a token,
+// releases, diff, preview, publish, rollback and instance acks, the monitor's journal, and sign-in (users viewer, operator and admin; password in dev/fake-auth.ts). Reads need a token,
 // actions the operator role.
 // Run: bun console/dev/fake-gateway.ts   then   DIANA_GATEWAY_URL=http://127.0.0.1:8099 bun run --cwd console dev
 // FAKE_GUARD=1 engages mass-eviction protection. Not shipped; not part of the build.
@@ -88,6 +88,8 @@ async function route(req: Request): Promise<Response> {
     }
   }
 
+  if (path === "/api/monitor/journal" && !post)
+    return answer(config.journal(Number(url.searchParams.get("limit") ?? 50)));
   if (path === "/api/config/namespaces" && !post) return Response.json(config.namespaces());
   const cfg = path.match(
     /^\/api\/config\/namespaces\/([a-z0-9-]+)\/(releases|releases\/preview|diff|instances|rollback)$/,

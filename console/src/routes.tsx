@@ -2,6 +2,7 @@ import type { ReactNode } from "react";
 import { BreakersPage } from "./pages/breakers/breakers-page";
 import { ConfigPage } from "./pages/config/config-page";
 import { InstancesPage } from "./pages/instances/instances-page";
+import { JournalPage } from "./pages/journal/journal-page";
 import { MessagingPage } from "./pages/messaging/messaging-page";
 import { ServicesPage } from "./pages/services/services-page";
 
@@ -18,6 +19,7 @@ export const pages: Page[] = [
   { path: "/breakers", label: "Breakers", render: () => <BreakersPage /> },
   { path: "/messaging", label: "Messaging", render: () => <MessagingPage /> },
   { path: "/config", label: "Config", render: () => <ConfigPage /> },
+  { path: "/journal", label: "Journal", render: () => <JournalPage /> },
 ];
 
 export const homePath = "/services";

@@ -27,7 +27,7 @@ test("the Messaging page lists all eleven services with an empty outbox backlog"
   await keepScreenshot(page, testInfo, "messaging");
 });
 
-test("an operator publishes a trading release and sees trading's instance run it", async ({
+test("an operator publishes a trading release, sees trading's instance run it and the monitor journal it", async ({
   page,
 }, testInfo) => {
   await signIn(page);
@@ -69,4 +69,14 @@ test("an operator publishes a trading release and sees trading's instance run it
   await expect(monitorQueue.getByTestId("handled")).toHaveText(/^[1-9]\d* \/ 0 \/ 0$/);
   await expect(monitorQueue.getByTestId("dlq-depth")).toHaveText("0");
   await keepScreenshot(page, testInfo, "config-released-consumed");
+
+  // The monitor's journal has the release, once, however often the event was delivered.
+  await openPage(page, "Journal");
+  const entry = page
+    .getByTestId(/^journal-[0-9a-f-]+$/)
+    .filter({ hasText: `v${version} by admin — e2e: empty upstream policies` });
+  await expect(entry).toHaveCount(1);
+  await expect(entry.getByTestId("journal-type")).toHaveText("config.released");
+  await expect(entry.getByTestId("journal-subject")).toHaveText("trading");
+  await keepScreenshot(page, testInfo, "journal");
 });

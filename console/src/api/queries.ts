@@ -7,6 +7,7 @@ import type {
   DeadLetter,
   Fleet,
   HistoryEntry,
+  JournalEntry,
   NamespaceInstances,
   NamespaceSummary,
   OutboxView,
@@ -117,4 +118,15 @@ export const diffQuery = (name: string, from: number, to: number) =>
     queryKey: ["config", "namespaces", name, "diff", from, to],
     queryFn: ({ signal }) => apiGet<ConfigDiff>(`${ns(name)}/diff?from=${from}&to=${to}`, signal),
     staleTime: Number.POSITIVE_INFINITY,
+  });
+
+/** The monitor's fleet journal, newest first: the last `limit` events it consumed from the bus. */
+export const journalQuery = (limit: number) =>
+  queryOptions({
+    queryKey: ["monitor", "journal", limit],
+    queryFn: ({ signal }) =>
+      apiGet<{ entries: JournalEntry[] }>(`/api/monitor/journal?limit=${limit}`, signal),
+    select: (body) => body.entries,
+    refetchInterval: POLL_MS,
+    placeholderData: (previous) => previous,
   });

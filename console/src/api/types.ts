@@ -218,3 +218,14 @@ export interface NamespaceInstances {
   current: number | null;
   instances: InstanceAck[];
 }
+
+/** One fleet event in the monitor's journal (services/monitor/src/contract.ts: `JournalEntrySchema`). */
+export interface JournalEntry {
+  id: string;
+  type: string;
+  subject: string | null;
+  source: string;
+  data: unknown;
+  occurredAt: string;
+  receivedAt: string;
+}
