@@ -10,7 +10,7 @@ test.skip(Boolean(skipReason), skipReason);
 const SERVICE = "scoring";
 const REASON = "e2e: taking scoring out of rotation for a moment";
 
-test("an operator drains an instance with a reason, sees it drained with its history, and enables it", async ({
+test("an operator drains an instance with a reason, sees it drained with its history and in the journal, and enables it", async ({
   page,
 }, testInfo) => {
   const registry = await registryAcceptsOperators();
@@ -58,4 +58,11 @@ test("an operator drains an instance with a reason, sees it drained with its his
   await row.getByRole("button", { name: `${id} history` }).click();
   await expect(history.getByRole("row").nth(1)).toContainText("enabled");
   await keepScreenshot(page, testInfo, "instances-enabled");
+
+  // The registry announced both changes through its outbox; the monitor journals them in order.
+  await openPage(page, "Journal");
+  const entries = page.getByTestId(/^journal-[0-9a-f-]+$/).filter({ hasText: id });
+  await expect(entries.filter({ hasText: "registry.instance.drained" })).toContainText(REASON);
+  await expect(entries.first().getByTestId("journal-type")).toHaveText("registry.instance.enabled");
+  await keepScreenshot(page, testInfo, "journal-drain");
 });

@@ -12,6 +12,7 @@ import * as kucoin from "@diana/kucoin";
 import * as monitor from "@diana/monitor";
 import * as orchestration from "@diana/orchestration";
 import * as registry from "@diana/registry";
+import { events as registryEvents } from "@diana/registry/contract";
 import * as riskGuard from "@diana/risk-guard";
 import * as scoring from "@diana/scoring";
 import * as trading from "@diana/trading";
@@ -54,4 +55,4 @@ export const catalogue: readonly Entry[] = [
 export const serviceNames = catalogue.map((e) => e.meta.name);
 
 /** Every event type the services publish, for the buses of a one-process suite. */
-export const suiteEvents = defineEvents({ ...configEvents });
+export const suiteEvents = defineEvents({ ...configEvents, ...registryEvents });

@@ -15,7 +15,7 @@ export const meta = {
 };
 
 /** The fleet events the monitor journals (its queue's bindings). */
-export const JOURNAL_PATTERNS = ["config.*"] as const;
+export const JOURNAL_PATTERNS = ["config.*", "registry.instance.*"] as const;
 
 /**
  * With `bus`, the monitor consumes {@link JOURNAL_PATTERNS} into its journal once ready, each event

@@ -2,6 +2,7 @@ import { events as configEvents } from "@diana/config/contract";
 import { defineEvents, openServiceBus } from "@diana/core/bus";
 import { platformDeps, resources, runMain, runUntilSignal } from "@diana/core/service";
 import { connect } from "@diana/db";
+import { events as registryEvents } from "@diana/registry/contract";
 import { createApp, meta } from "./app";
 import { loadConfig } from "./config";
 
@@ -10,8 +11,12 @@ runMain(async () => {
   const deps = platformDeps(env, env.PORT);
   const db = await connect({ url: env.DATABASE_URL, dataDir: env.DIANA_DATA_DIR });
   await db.migrate(meta.name);
-  // The events it consumes are config's; consumers check each event against its schema.
-  const bus = openServiceBus({ url: env.AMQP_URL, name: meta.name, catalog: defineEvents(configEvents) });
+  // The events it consumes are config's and registry's; consumers check each event against its schema.
+  const bus = openServiceBus({
+    url: env.AMQP_URL,
+    name: meta.name,
+    catalog: defineEvents({ ...configEvents, ...registryEvents }),
+  });
   const service = createApp({ ...deps, database: db, bus: bus.bus, ...resources({ database: db, bus }) });
   await service.start();
   runUntilSignal(service, deps.logger);

@@ -4,6 +4,7 @@ import { createInProcessBus, defineEvents } from "@diana/core/bus";
 import { createTestAuth, json, testPlatformDeps, waitFor } from "@diana/core/testing";
 import { connect, type Database } from "@diana/db";
 import { createTestDatabase, requirePostgres, type TestDatabase } from "@diana/db/testing";
+import { events as registryEvents } from "@diana/registry/contract";
 import { createApp } from "../src/app";
 import type { JournalEntry } from "../src/domain/journal";
 
@@ -27,8 +28,11 @@ suite("the monitor's fleet journal", () => {
   let testDb: TestDatabase;
   let database: Database;
   let monitor: ReturnType<typeof createApp>;
-  // What config publishes on, and the monitor consumes from: one in-process broker.
-  const bus = createInProcessBus({ catalog: defineEvents(configEvents), source: "/services/config" });
+  // What config and the registry publish on, and the monitor consumes from: one in-process broker.
+  const bus = createInProcessBus({
+    catalog: defineEvents({ ...configEvents, ...registryEvents }),
+    source: "/services/config",
+  });
 
   const get = async (path: string, role: "viewer" | null = "viewer") =>
     monitor.app.handle(
@@ -75,6 +79,21 @@ suite("the monitor's fleet journal", () => {
     expect((await get("/journal", null)).status).toBe(401);
   });
 
+  test("records an instance's status changes from the registry", async () => {
+    const change = { instanceId: "trading-0000000000a1", service: "trading", detail: null };
+    await bus.publish({
+      type: "registry.instance.drained",
+      subject: change.instanceId,
+      data: { ...change, status: "drained", reason: "kernel upgrade" },
+    });
+    await waitFor(async () => (await entries("?type=registry.instance.drained")).length === 1);
+    const [drained] = await entries("?type=registry.instance.drained");
+    expect(drained).toMatchObject({
+      subject: "trading-0000000000a1",
+      data: { service: "trading", status: "drained", reason: "kernel upgrade" },
+    });
+  });
+
   test("an event delivered twice is one entry", async () => {
     const event = { id: Bun.randomUUIDv7(), type: "config.released" as const, subject: "risk-guard" };
     await bus.publish({ ...event, data: released("risk-guard", 7) });
@@ -92,7 +111,9 @@ suite("the monitor's fleet journal", () => {
     const page2 = await entries(`?limit=2&before=${page1[1]!.id}`);
     expect(page2.map((e) => e.id)).toEqual(all.slice(2, 4).map((e) => e.id));
     expect(await entries("?type=registry.instance.registered")).toEqual([]);
-    expect((await entries("?type=config.released")).length).toBe(all.length);
+    expect((await entries("?type=config.released")).map((e) => e.id)).toEqual(
+      all.filter((e) => e.type === "config.released").map((e) => e.id),
+    );
 
     expect((await get(`/journal?before=${Bun.randomUUIDv7()}`)).status).toBe(404);
     for (const bad of ["?limit=0", "?limit=501", "?before=nope", "?type=Bad%20Type"]) {

@@ -36,7 +36,23 @@ export interface RegistryDeps extends PlatformDeps {
 export function createApp(deps: RegistryDeps) {
   const service = createPlatformService(meta, deps);
   const store = createInstanceStore(deps.kv, deps.store);
-  const history = postgresHistory(deps.database.forService("registry"));
+  const outbox = service.outbox;
+  const history = postgresHistory(deps.database.forService("registry"), {
+    announce:
+      outbox &&
+      ((tx, e) =>
+        outbox.enqueue(tx, {
+          type: `registry.instance.${e.status}`,
+          subject: e.instanceId,
+          data: {
+            instanceId: e.instanceId,
+            service: e.service,
+            status: e.status,
+            reason: e.reason,
+            detail: e.detail ?? null,
+          },
+        })),
+  });
   const guardGauge = new Gauge({
     name: "diana_registry_eviction_guard_engaged",
     help: "1 while mass-eviction protection holds instances whose TTL ran out (an alert condition).",

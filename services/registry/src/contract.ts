@@ -70,6 +70,29 @@ export const ServiceSummarySchema = t.Object({
   lastHeartbeat: t.Nullable(t.String({ format: "date-time" })),
 });
 
+/** The status changes the history keeps, each announced as `registry.instance.<change>`. */
+export const instanceChanges = ["registered", "passing", "critical", "drained", "enabled", "left"] as const;
+export type InstanceChange = (typeof instanceChanges)[number];
+
+/** `registry.instance.*`: one status change of an instance, as its history row has it. */
+export const InstanceChangedSchema = t.Object({
+  instanceId: t.String(),
+  service: t.String(),
+  status: t.String({ description: "registered, passing, critical, drained, enabled or left" }),
+  reason: t.String(),
+  detail: t.Nullable(t.Record(t.String(), t.Unknown())),
+});
+
+/** Registry's events: published through its outbox, in the transaction that writes the history row. */
+export const events = {
+  "registry.instance.registered": InstanceChangedSchema,
+  "registry.instance.passing": InstanceChangedSchema,
+  "registry.instance.critical": InstanceChangedSchema,
+  "registry.instance.drained": InstanceChangedSchema,
+  "registry.instance.enabled": InstanceChangedSchema,
+  "registry.instance.left": InstanceChangedSchema,
+} satisfies Record<`registry.instance.${InstanceChange}`, typeof InstanceChangedSchema>;
+
 export type Instance = typeof InstanceSchema.static;
 export type ServiceSummary = typeof ServiceSummarySchema.static;
 export type HistoryEntry = typeof HistoryEntrySchema.static;

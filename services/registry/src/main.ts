@@ -1,9 +1,10 @@
-import { openServiceBus } from "@diana/core/bus";
+import { defineEvents, openServiceBus } from "@diana/core/bus";
 import { connectKv } from "@diana/core/kv";
 import { platformDeps, resources, runMain, runUntilSignal } from "@diana/core/service";
 import { connect } from "@diana/db";
 import { createApp, meta } from "./app";
 import { loadConfig } from "./config";
+import { events } from "./contract";
 
 runMain(async () => {
   const env = loadConfig();
@@ -12,7 +13,7 @@ runMain(async () => {
   const deps = platformDeps({ ...env, REGISTRY_URL: self }, env.PORT);
   const db = await connect({ url: env.DATABASE_URL, dataDir: env.DIANA_DATA_DIR });
   await db.migrate(meta.name);
-  const bus = openServiceBus({ url: env.AMQP_URL, name: meta.name });
+  const bus = openServiceBus({ url: env.AMQP_URL, name: meta.name, catalog: defineEvents(events) });
   const kv = connectKv({ url: env.REDIS_URL, keyPrefix: env.DIANA_KV_PREFIX });
   const service = createApp({
     ...deps,

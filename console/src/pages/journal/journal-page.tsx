@@ -16,6 +16,10 @@ export function describeEntry(e: JournalEntry): string {
     const what = d.rollbackOf === null ? `v${d.version}` : `v${d.version} (rollback to v${d.rollbackOf})`;
     return `${what} by ${d.author}${d.message ? ` — ${d.message}` : ""}`;
   }
+  if (e.type.startsWith("registry.instance.")) {
+    const d = e.data as { service: string; status: string; reason: string };
+    return `${d.service} ${d.status}${d.reason ? ` — ${d.reason}` : ""}`;
+  }
   return JSON.stringify(e.data);
 }
 
@@ -40,8 +44,9 @@ export function JournalPage() {
         )}
       </div>
       <p className="muted">
-        Fleet events the monitor consumed from the bus (config releases), newest first. Each is recorded once,
-        however often it was delivered.
+        Fleet events the monitor consumed from the bus (config releases, instances registered, drained,
+        enabled, gone critical or passing again, left), newest first. Each is recorded once, however often it
+        was delivered.
       </p>
       {journal.error && <FetchError error={journal.error} dataUpdatedAt={journal.dataUpdatedAt} now={now} />}
       <table className={`journal${journal.isError && journal.data ? " stale" : ""}`}>
@@ -85,7 +90,9 @@ export function JournalPage() {
                 {e.subject ?? "–"}
               </td>
               <td data-testid="journal-what">{describeEntry(e)}</td>
-              <td className="mono muted">{e.source}</td>
+              <td className="mono muted" title={e.source}>
+                {e.source.replace(/^\/services\//, "")}
+              </td>
               <td className="num muted">
                 {Math.max(0, Date.parse(e.receivedAt) - Date.parse(e.occurredAt))} ms
               </td>

@@ -31,7 +31,8 @@ export function journalRoutes(journal: Journal) {
       },
       detail: withRole("viewer", {
         tags: ["journal"],
-        summary: "Fleet events (config releases) the monitor consumed from the bus, newest first",
+        summary:
+          "Fleet events (config releases, instance status changes) the monitor consumed from the bus, newest first",
       }),
     },
   );

@@ -1,13 +1,14 @@
+import type { SqlExecutor } from "@diana/core/outbox";
 import type { ServiceDb } from "@diana/db";
 import { instanceHistory } from "@diana/db/schema/registry";
 import { desc, eq } from "drizzle-orm";
+import type { InstanceChange } from "../contract";
 
 /** One status change of an instance and why it happened. */
 export interface HistoryEntry {
   instanceId: string;
   service: string;
-  /** `registered`, `passing`, `critical`, `drained`, `enabled` or `left`. */
-  status: string;
+  status: InstanceChange;
   reason: string;
   detail?: Record<string, unknown> | null;
   at: string;
@@ -20,10 +21,26 @@ export interface History {
   list(instanceId: string, limit: number): Promise<HistoryEntry[]>;
 }
 
-export function postgresHistory(db: ServiceDb<"registry">): History {
+/**
+ * With `announce`, each append also runs it in the same transaction: the registry enqueues
+ * `registry.instance.<status>` in its outbox there, so a change is announced exactly when it is kept.
+ */
+export function postgresHistory(
+  db: ServiceDb<"registry">,
+  options: { announce?: (tx: SqlExecutor, entry: Omit<HistoryEntry, "at">) => Promise<unknown> } = {},
+): History {
+  const { announce } = options;
   return {
     async append(entry) {
-      await db.insert(instanceHistory).values({ ...entry, detail: entry.detail ?? null });
+      const row = { ...entry, detail: entry.detail ?? null };
+      if (!announce) {
+        await db.insert(instanceHistory).values(row);
+        return;
+      }
+      await db.transaction(async (tx) => {
+        await tx.insert(instanceHistory).values(row);
+        await announce(tx, entry);
+      });
     },
     async list(instanceId, limit) {
       const rows = await db
@@ -35,7 +52,7 @@ export function postgresHistory(db: ServiceDb<"registry">): History {
       return rows.map((r) => ({
         instanceId: r.instanceId,
         service: r.service,
-        status: r.status,
+        status: r.status as InstanceChange,
         reason: r.reason ?? "",
         detail: (r.detail as Record<string, unknown> | null) ?? null,
         at: r.at.toISOString(),

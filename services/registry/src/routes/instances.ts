@@ -4,6 +4,7 @@ import { Elysia, t } from "elysia";
 import {
   GuardSchema,
   HistoryEntrySchema,
+  type InstanceChange,
   InstanceSchema,
   RegistrationSchema,
   ServiceSummarySchema,
@@ -32,7 +33,7 @@ const notFound = (id: string) => new HttpError(404, "INSTANCE_NOT_FOUND", `no in
 export function instanceRoutes({ store, history, reconciler, feed, now = Date.now }: InstanceRouteDeps) {
   const tags = ["instances"];
   const iso = () => new Date(now()).toISOString();
-  const recorded = async (id: string, service: string, status: string, reason: string) => {
+  const recorded = async (id: string, service: string, status: InstanceChange, reason: string) => {
     await history.append({ instanceId: id, service, status, reason });
     void feed.poke();
   };
