@@ -19,11 +19,17 @@ export const JOURNAL_PATTERNS = ["config.*", "registry.instance.*"] as const;
 
 /**
  * With `bus`, the monitor consumes {@link JOURNAL_PATTERNS} into its journal once ready, each event
- * through its inbox (one row however often it is delivered), and stops consuming when it stops.
+ * through its inbox (one row however often it is delivered), and stops consuming when it stops. Entries
+ * are kept `journalRetentionDays`, swept hourly.
  */
 export interface MonitorDeps extends PlatformDeps {
   database: Database;
+  /** How long journal entries are kept, by when they happened. Defaults to 30 days. */
+  journalRetentionDays?: number;
 }
+
+/** How often entries past the retention are swept (and once when the monitor is ready). */
+const SWEEP_INTERVAL_MS = 3_600_000;
 
 /** Builds the monitor service. No I/O until `start()`. */
 export function createApp(deps: MonitorDeps) {
@@ -42,6 +48,21 @@ export function createApp(deps: MonitorDeps) {
       onStop: () => subscription?.close(),
     });
   }
+  const retentionMs = (deps.journalRetentionDays ?? 30) * 86_400_000;
+  const sweep = () =>
+    journal
+      .sweep(retentionMs)
+      .then((n) => n > 0 && service.log.info("journal entries past retention deleted", { deleted: n }))
+      .catch((error) => service.log.warn("journal sweep failed", { error }));
+  let sweeper: Timer | undefined;
+  service.attach({
+    onReady: () => {
+      void sweep();
+      sweeper = setInterval(sweep, SWEEP_INTERVAL_MS);
+      sweeper.unref();
+    },
+    onStop: () => clearInterval(sweeper),
+  });
   const app = service.app.use(journalRoutes(journal));
   return { ...service, app };
 }

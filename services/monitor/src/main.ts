@@ -17,7 +17,13 @@ runMain(async () => {
     name: meta.name,
     catalog: defineEvents({ ...configEvents, ...registryEvents }),
   });
-  const service = createApp({ ...deps, database: db, bus: bus.bus, ...resources({ database: db, bus }) });
+  const service = createApp({
+    ...deps,
+    database: db,
+    bus: bus.bus,
+    journalRetentionDays: env.MONITOR_JOURNAL_RETENTION_DAYS,
+    ...resources({ database: db, bus }),
+  });
   await service.start();
   runUntilSignal(service, deps.logger);
 });

@@ -6,7 +6,7 @@ import { connect, type Database } from "@diana/db";
 import { createTestDatabase, requirePostgres, type TestDatabase } from "@diana/db/testing";
 import { events as registryEvents } from "@diana/registry/contract";
 import { createApp } from "../src/app";
-import type { JournalEntry } from "../src/domain/journal";
+import { createJournal, type JournalEntry } from "../src/domain/journal";
 
 const pg = await requirePostgres();
 const suite = pg.available ? describe : describe.skip;
@@ -119,5 +119,24 @@ suite("the monitor's fleet journal", () => {
     for (const bad of ["?limit=0", "?limit=501", "?before=nope", "?type=Bad%20Type"]) {
       expect((await get(`/journal${bad}`)).status, bad).toBe(400);
     }
+  });
+
+  test("entries past the retention are swept, newer ones kept", async () => {
+    const day = 86_400_000;
+    const old = new Date(Date.now() - 31 * day).toISOString();
+    await bus.publish({
+      type: "config.released",
+      subject: "kucoin",
+      time: old,
+      data: { ...released("kucoin", 1), createdAt: old },
+    });
+    await waitFor(async () => (await entries()).some((e) => e.subject === "kucoin"));
+    const before = (await entries("?limit=500")).length;
+
+    expect(await createJournal(database).sweep(30 * day)).toBe(1);
+    const after = await entries("?limit=500");
+    expect(after).toHaveLength(before - 1);
+    expect(after.some((e) => e.subject === "kucoin")).toBe(false);
+    expect(await createJournal(database).sweep(30 * day)).toBe(0);
   });
 });

@@ -4,17 +4,10 @@ import { HttpError } from "@diana/core/service";
 import type { Database } from "@diana/db";
 import { journal } from "@diana/db/schema/monitor";
 import { and, desc, eq, lt, or, sql } from "drizzle-orm";
+import type { JournalEntrySchema } from "../contract";
 
 /** One fleet event as the journal keeps and serves it. */
-export interface JournalEntry {
-  id: string;
-  type: string;
-  subject: string | null;
-  source: string;
-  data: unknown;
-  occurredAt: string;
-  receivedAt: string;
-}
+export type JournalEntry = typeof JournalEntrySchema.static;
 
 export interface JournalQuery {
   limit: number;
@@ -26,7 +19,8 @@ export interface JournalQuery {
 
 /**
  * The fleet journal in `monitor.journal`: `record` writes an event in the consumer's inbox
- * transaction (so a redelivery is one row), `list` reads newest first.
+ * transaction (so a redelivery is one row), `list` reads newest first, `sweep` drops what is past
+ * the retention.
  */
 export function createJournal(database: Database) {
   const db = database.forService("monitor");
@@ -36,6 +30,22 @@ export function createJournal(database: Database) {
         values (${event.id}, ${event.type}, ${event.subject ?? null}, ${event.source},
           ${JSON.stringify(event.data)}::jsonb, ${event.time}::timestamptz)
         on conflict (id) do nothing`);
+    },
+
+    /** Deletes entries that happened more than `retentionMs` ago, a batch at a time; returns how many. */
+    async sweep(retentionMs: number): Promise<number> {
+      let total = 0;
+      for (;;) {
+        const deleted = await database.sql<{ n: number }>(sql`with old as (
+            select id from ${journal}
+            where occurred_at < clock_timestamp() - ${retentionMs}::float8 * interval '1 millisecond'
+            limit 1000
+          ), gone as (delete from ${journal} j using old where j.id = old.id returning 1)
+          select count(*)::int as n from gone`);
+        const n = deleted[0]?.n ?? 0;
+        total += n;
+        if (n < 1000) return total;
+      }
     },
 
     async list(query: JournalQuery): Promise<JournalEntry[]> {
