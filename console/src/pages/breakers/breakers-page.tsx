@@ -2,10 +2,10 @@ import { useMemo } from "react";
 import type { OwnedBreaker } from "../../api/types";
 import { describeFetchError, FetchError } from "../../components/fetch-error";
 import { ReadOnlyNote } from "../../components/read-only-note";
+import { UpdatedAgo } from "../../components/updated-ago";
 import { useBreakers } from "../../hooks/use-breakers";
 import { useNow } from "../../hooks/use-now";
 import { useServices } from "../../hooks/use-services";
-import { formatAgo } from "../../lib/format";
 import { DependencyGroup } from "./dependency-group";
 
 /** Breakers without an upstream are listed last, under this heading. */
@@ -34,7 +34,7 @@ export function BreakersPage() {
           <p className="summary" aria-live="polite">
             {all.length} breakers in {names.length} services
             {open > 0 && <span className="summary-bad"> · {open} open</span>}
-            <span className="muted"> · updated {formatAgo(new Date(updatedAt).toISOString(), now)}</span>
+            <UpdatedAgo at={updatedAt} now={now} />
           </p>
         )}
       </div>

@@ -1,9 +1,9 @@
 import { useState } from "react";
 import { FetchError } from "../../components/fetch-error";
 import { ReadOnlyNote } from "../../components/read-only-note";
+import { UpdatedAgo } from "../../components/updated-ago";
 import { useNamespaces } from "../../hooks/use-namespaces";
 import { useNow } from "../../hooks/use-now";
-import { formatAgo } from "../../lib/format";
 import { NamespacePanel } from "./namespace-panel";
 
 export function ConfigPage() {
@@ -20,10 +20,7 @@ export function ConfigPage() {
         {namespaces.data && (
           <p className="summary" aria-live="polite">
             {list.length} namespaces
-            <span className="muted">
-              {" "}
-              · updated {formatAgo(new Date(namespaces.dataUpdatedAt).toISOString(), now)}
-            </span>
+            <UpdatedAgo at={namespaces.dataUpdatedAt} now={now} />
           </p>
         )}
       </div>

@@ -2,9 +2,9 @@ import { useMemo, useState } from "react";
 import type { Instance } from "../../api/types";
 import { FetchError } from "../../components/fetch-error";
 import { ReadOnlyNote } from "../../components/read-only-note";
+import { UpdatedAgo } from "../../components/updated-ago";
 import { useInstances } from "../../hooks/use-instances";
 import { useNow } from "../../hooks/use-now";
-import { formatAgo } from "../../lib/format";
 import { DrainDialog } from "./drain-dialog";
 import { GuardBanner } from "./guard-banner";
 import { INSTANCE_COLUMNS, InstanceRow } from "./instance-row";
@@ -39,10 +39,7 @@ export function InstancesPage() {
             {list.length} instances · {routable} routable
             {drained > 0 && <span className="summary-warn"> · {drained} drained</span>}
             {critical > 0 && <span className="summary-bad"> · {critical} critical</span>}
-            <span className="muted">
-              {" "}
-              · updated {formatAgo(new Date(fleet.dataUpdatedAt).toISOString(), now)}
-            </span>
+            <UpdatedAgo at={fleet.dataUpdatedAt} now={now} />
           </p>
         )}
       </div>

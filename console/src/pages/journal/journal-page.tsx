@@ -1,6 +1,7 @@
 import { useState } from "react";
 import type { JournalEntry } from "../../api/types";
 import { FetchError } from "../../components/fetch-error";
+import { UpdatedAgo } from "../../components/updated-ago";
 import { useJournal } from "../../hooks/use-journal";
 import { useNow } from "../../hooks/use-now";
 import { formatAgo, formatTimestamp } from "../../lib/format";
@@ -36,10 +37,7 @@ export function JournalPage() {
         {journal.data && (
           <p className="summary" aria-live="polite">
             {entries.length} {entries.length === 1 ? "event" : "events"}
-            <span className="muted">
-              {" "}
-              · updated {formatAgo(new Date(journal.dataUpdatedAt).toISOString(), now)}
-            </span>
+            <UpdatedAgo at={journal.dataUpdatedAt} now={now} />
           </p>
         )}
       </div>

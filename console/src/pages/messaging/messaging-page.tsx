@@ -1,10 +1,10 @@
 import { useMemo } from "react";
 import { FetchError } from "../../components/fetch-error";
 import { ReadOnlyNote } from "../../components/read-only-note";
+import { UpdatedAgo } from "../../components/updated-ago";
 import { useMessaging } from "../../hooks/use-messaging";
 import { useNow } from "../../hooks/use-now";
 import { useServices } from "../../hooks/use-services";
-import { formatAgo } from "../../lib/format";
 import { ServiceMessagingPanel } from "./service-messaging";
 
 export function MessagingPage() {
@@ -28,7 +28,7 @@ export function MessagingPage() {
             {names.length} services · outbox backlog {backlog}
             {dlq > 0 && <span className="summary-bad"> · {dlq} dead letters</span>}
             {dead > 0 && <span className="summary-bad"> · {dead} dead outbox rows</span>}
-            <span className="muted"> · updated {formatAgo(new Date(updatedAt).toISOString(), now)}</span>
+            <UpdatedAgo at={updatedAt} now={now} />
           </p>
         )}
       </div>

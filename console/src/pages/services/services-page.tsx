@@ -1,10 +1,10 @@
 import { useMemo, useState } from "react";
 import type { Instance } from "../../api/types";
 import { FetchError } from "../../components/fetch-error";
+import { UpdatedAgo } from "../../components/updated-ago";
 import { useInstances } from "../../hooks/use-instances";
 import { useNow } from "../../hooks/use-now";
 import { useServices } from "../../hooks/use-services";
-import { formatAgo } from "../../lib/format";
 import { ServiceRow } from "./service-row";
 
 export function ServicesPage() {
@@ -37,10 +37,7 @@ export function ServicesPage() {
           <p className="summary" aria-live="polite">
             {list.length} services · {list.length - unhealthy} healthy
             {unhealthy > 0 && <span className="summary-bad"> · {unhealthy} unhealthy</span>}
-            <span className="muted">
-              {" "}
-              · updated {formatAgo(new Date(services.dataUpdatedAt).toISOString(), now)}
-            </span>
+            <UpdatedAgo at={services.dataUpdatedAt} now={now} />
           </p>
         )}
       </div>
