@@ -1,13 +1,14 @@
 import type { TObject } from "@sinclair/typebox";
 import type { UserTokenOptions } from "../auth/verifier";
 import { createTokenVerifier } from "../auth/verifier";
-import type { AnyEventBus } from "../bus";
+import type { AnyEventBus, SubscribeOptions } from "../bus";
 import { createInbox } from "../inbox";
 import type { Logger } from "../log";
 import { createOutbox, createOutboxRelay, type OutboxDatabase } from "../outbox";
 import { type RegistryClient, registration } from "../registry";
 import { traceBus } from "../telemetry/traced-bus";
 import type { Tracing } from "../telemetry/tracing";
+import { type AnyEventHandler, consumerAttachment } from "./consumer";
 import { type Attachment, createService, type InfraMode, type ServiceOptions } from "./create-service";
 import type { ReadinessCheck } from "./health";
 import { configOpsRoutes } from "./ops-config";
@@ -163,5 +164,24 @@ export function createPlatformService(
           : service.log.info(`registry: ${e.type}`),
     }),
   );
-  return Object.assign(service, { config, outbox, inbox, bus, tracing });
+  /**
+   * Consumes `patterns` on the service's queue (named after the service unless `consumer` says otherwise)
+   * from the moment it is ready until it stops, subscribing again in the background while the broker
+   * refuses. Wrap the handler in `service.inbox!.handler(…)` for exactly-once effects.
+   */
+  const consume = (
+    options: Omit<SubscribeOptions, "consumer"> & { consumer?: string },
+    handler: AnyEventHandler,
+  ) => {
+    if (!bus) throw new TypeError(`${meta.name} has no bus to consume from`);
+    const consumer = consumerAttachment({
+      bus,
+      log: service.log,
+      subscribe: { ...options, consumer: options.consumer ?? meta.name },
+      handler,
+    });
+    service.attach(consumer);
+    return consumer;
+  };
+  return Object.assign(service, { config, outbox, inbox, bus, tracing, consume });
 }

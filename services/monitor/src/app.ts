@@ -1,4 +1,3 @@
-import type { Subscription } from "@diana/core/bus";
 import { createPlatformService, type PlatformDeps } from "@diana/core/service";
 import type { Database } from "@diana/db";
 import pkg from "../package.json" with { type: "json" };
@@ -35,19 +34,11 @@ const SWEEP_INTERVAL_MS = 3_600_000;
 export function createApp(deps: MonitorDeps) {
   const service = createPlatformService(meta, deps);
   const journal = createJournal(deps.database);
-  const { bus, inbox } = service;
-  if (bus && inbox) {
-    let subscription: Subscription | undefined;
-    service.attach({
-      onReady: async () => {
-        subscription = await bus.subscribe(
-          { consumer: meta.name, patterns: [...JOURNAL_PATTERNS] },
-          inbox.handler((event, _context, tx) => journal.record(tx, event)),
-        );
-      },
-      onStop: () => subscription?.close(),
-    });
-  }
+  if (service.bus && service.inbox)
+    service.consume(
+      { patterns: JOURNAL_PATTERNS },
+      service.inbox.handler((event, _context, tx) => journal.record(tx, event)),
+    );
   const retentionMs = (deps.journalRetentionDays ?? 30) * 86_400_000;
   const sweep = () =>
     journal
