@@ -1,4 +1,5 @@
-import { Connection, type ConnectionOptions } from "rabbitmq-client";
+import type { Connection, ConnectionOptions } from "rabbitmq-client";
+import { FrameReadingConnection } from "./amqp-reader";
 
 /**
  * The parts of rabbitmq-client 5.0.8's `Connection` this module reaches into (the version is pinned
@@ -78,12 +79,13 @@ export function coalesceWrites(connection: Connection): Connection {
 }
 
 /**
- * A rabbitmq-client connection that coalesces its writes per event-loop turn ({@link coalesceWrites}):
- * the connection every Diana bus opens.
+ * A rabbitmq-client connection that coalesces its writes per event-loop turn ({@link coalesceWrites})
+ * and reads frames from its own buffer ({@link FrameReadingConnection}): the connection every Diana bus
+ * opens.
  *
  * @example
  * const connection = createAmqpConnection({ url: env.AMQP_URL, connectionName: "trading" });
  */
 export function createAmqpConnection(options: string | ConnectionOptions): Connection {
-  return coalesceWrites(new Connection(options));
+  return coalesceWrites(new FrameReadingConnection(options));
 }
