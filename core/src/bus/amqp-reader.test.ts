@@ -105,13 +105,12 @@ describe.skipIf(!!server.reason)("connections that read frames themselves", () =
         for (const body of bodies) channel.basicPublish({ routingKey: queue }, body);
         const got: Buffer[] = [];
         for (const _ of bodies) {
-          const message = await waitFor(
-            async () => (await channel.basicGet({ queue, noAck: true })) ?? false,
-            {
-              timeoutMs: 5_000,
-            },
+          const body = await waitFor(
+            async () =>
+              ((await channel.basicGet({ queue, noAck: true }))?.body as Buffer | undefined) ?? false,
+            { timeoutMs: 5_000 },
           );
-          got.push(message.body as Buffer);
+          got.push(body);
         }
         expect(got.map((b) => b.length)).toEqual([5, 300_000]);
         expect(got[1]!.every((byte) => byte === 7)).toBe(true);
