@@ -106,8 +106,7 @@ describe.skipIf(!!server.reason)("connections that read frames themselves", () =
         const got: Buffer[] = [];
         for (const _ of bodies) {
           const body = await waitFor(
-            async () =>
-              ((await channel.basicGet({ queue, noAck: true }))?.body as Buffer | undefined) ?? false,
+            async () => (await channel.basicGet({ queue, noAck: true }))?.body as Buffer | undefined,
             { timeoutMs: 5_000 },
           );
           got.push(body);
