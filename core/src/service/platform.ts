@@ -12,7 +12,11 @@ import { type AnyEventHandler, consumerAttachment } from "./consumer";
 import { type Attachment, createService, type InfraMode, type ServiceOptions } from "./create-service";
 import type { ReadinessCheck } from "./health";
 import { configOpsRoutes } from "./ops-config";
+import { periodic } from "./periodic";
 import { platformConfigClient, serviceConfigSchema } from "./platform-config";
+
+/** How often each service deletes inbox ids past their retention. */
+const INBOX_CLEANUP_INTERVAL_MS = 3_600_000;
 
 /** What every Diana service gets from its deployable: identity, infrastructure, registry. */
 export interface PlatformDeps {
@@ -142,6 +146,19 @@ export function createPlatformService(
   // Attached before the relay, config and registration, so it stops after them and flushes their spans.
   if (tracing) service.attach({ onStop: () => tracing.shutdown() });
   if (relay) service.attach({ onReady: () => relay.start(), onStop: () => relay.stop() });
+  // The inbox keeps each handled event id for its retention (longer than any retry or replay window),
+  // then lets it go: hourly, and once at start.
+  if (inbox)
+    service.attach(
+      periodic(
+        async () => {
+          const deleted = await inbox.cleanup();
+          if (deleted > 0) service.log.info("inbox ids past retention deleted", { deleted });
+        },
+        INBOX_CLEANUP_INTERVAL_MS,
+        (error) => service.log.warn("inbox cleanup failed", { error }),
+      ),
+    );
   if (config) {
     service.addCheck("config", () => config.check());
     service.attach({

@@ -1,4 +1,4 @@
-import { createPlatformService, type PlatformDeps } from "@diana/core/service";
+import { createPlatformService, type PlatformDeps, periodic } from "@diana/core/service";
 import type { Database } from "@diana/db";
 import pkg from "../package.json" with { type: "json" };
 import { DEFAULT_PORT } from "./config";
@@ -40,20 +40,16 @@ export function createApp(deps: MonitorDeps) {
       service.inbox.handler((event, _context, tx) => journal.record(tx, event)),
     );
   const retentionMs = (deps.journalRetentionDays ?? 30) * 86_400_000;
-  const sweep = () =>
-    journal
-      .sweep(retentionMs)
-      .then((n) => n > 0 && service.log.info("journal entries past retention deleted", { deleted: n }))
-      .catch((error) => service.log.warn("journal sweep failed", { error }));
-  let sweeper: Timer | undefined;
-  service.attach({
-    onReady: () => {
-      void sweep();
-      sweeper = setInterval(sweep, SWEEP_INTERVAL_MS);
-      sweeper.unref();
-    },
-    onStop: () => clearInterval(sweeper),
-  });
+  service.attach(
+    periodic(
+      async () => {
+        const deleted = await journal.sweep(retentionMs);
+        if (deleted > 0) service.log.info("journal entries past retention deleted", { deleted });
+      },
+      SWEEP_INTERVAL_MS,
+      (error) => service.log.warn("journal sweep failed", { error }),
+    ),
+  );
   const app = service.app.use(journalRoutes(journal));
   return { ...service, app };
 }

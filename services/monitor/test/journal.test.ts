@@ -49,6 +49,9 @@ suite("the monitor's fleet journal", () => {
     testDb = await createTestDatabase();
     database = await connect({ url: testDb.url, max: 5 });
     await database.migrate("monitor");
+    // An event id handled 8 days ago, past the inbox's 7-day retention: the kit's cleanup drops it once ready.
+    await database.sql`insert into monitor.inbox (consumer, event_id, processed_at)
+      values ('monitor', 'handled-long-ago', now() - interval '8 days')`;
     monitor = createApp({ ...testPlatformDeps({ auth: auth.users }), database, bus });
     await monitor.start();
     await monitor.ready;
@@ -138,5 +141,14 @@ suite("the monitor's fleet journal", () => {
     expect(after).toHaveLength(before - 1);
     expect(after.some((e) => e.subject === "kucoin")).toBe(false);
     expect(await createJournal(database).sweep(30 * day)).toBe(0);
+  });
+
+  test("the inbox lets go of event ids past its retention", async () => {
+    await waitFor(
+      async () =>
+        (await database.sql`select 1 from monitor.inbox where event_id = 'handled-long-ago'`).length === 0,
+    );
+    // The ids of this run's events stay.
+    expect((await database.sql`select 1 from monitor.inbox`).length).toBeGreaterThan(0);
   });
 });
