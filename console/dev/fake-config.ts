@@ -230,8 +230,10 @@ function record(release: Release) {
 for (const r of [...releases.values()].flat().sort((a, b) => a.createdAt.localeCompare(b.createdAt)))
   record(r);
 
-export function journal(limit: number): Outcome {
+export function journal(limit: number, type: string | null): Outcome {
   if (!Number.isInteger(limit) || limit < 1 || limit > 500)
     return { status: 400, body: { code: "VALIDATION_FAILED", detail: "limit must be 1–500" } };
-  return { status: 200, body: { entries: entries.slice(0, limit) } };
+  const matches = (t: unknown) =>
+    !type || (type.endsWith(".*") ? String(t).startsWith(type.slice(0, -1)) : t === type);
+  return { status: 200, body: { entries: entries.filter((e) => matches(e.type)).slice(0, limit) } };
 }

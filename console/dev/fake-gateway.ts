@@ -89,7 +89,7 @@ async function route(req: Request): Promise<Response> {
   }
 
   if (path === "/api/monitor/journal" && !post)
-    return answer(config.journal(Number(url.searchParams.get("limit") ?? 50)));
+    return answer(config.journal(Number(url.searchParams.get("limit") ?? 50), url.searchParams.get("type")));
   if (path === "/api/config/namespaces" && !post) return Response.json(config.namespaces());
   const cfg = path.match(
     /^\/api\/config\/namespaces\/([a-z0-9-]+)\/(releases|releases\/preview|diff|instances|rollback)$/,

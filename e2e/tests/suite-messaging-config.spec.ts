@@ -79,4 +79,14 @@ test("an operator publishes a trading release, sees trading's instance run it an
   await expect(entry.getByTestId("journal-type")).toHaveText("config.released");
   await expect(entry.getByTestId("journal-subject")).toHaveText("trading");
   await keepScreenshot(page, testInfo, "journal");
+
+  // Filtered to instance changes, the release is gone and only registry.instance.* rows are left.
+  const types = page.getByTestId("journal-type");
+  await page.getByLabel("Show").selectOption({ label: "instance changes" });
+  await expect(entry).toHaveCount(0);
+  await expect(types.first()).toHaveText(/^registry\.instance\./);
+  await expect(types.filter({ hasNotText: /^registry\.instance\./ })).toHaveCount(0);
+  await page.getByLabel("Show").selectOption({ label: "config releases" });
+  await expect(entry).toHaveCount(1);
+  await expect(types.filter({ hasNotText: "config.released" })).toHaveCount(0);
 });

@@ -121,11 +121,14 @@ export const diffQuery = (name: string, from: number, to: number) =>
   });
 
 /** The monitor's fleet journal, newest first: the last `limit` events it consumed from the bus. */
-export const journalQuery = (limit: number) =>
+export const journalQuery = (limit: number, type?: string) =>
   queryOptions({
-    queryKey: ["monitor", "journal", limit],
+    queryKey: ["monitor", "journal", limit, type ?? "all"],
     queryFn: ({ signal }) =>
-      apiGet<{ entries: JournalEntry[] }>(`/api/monitor/journal?limit=${limit}`, signal),
+      apiGet<{ entries: JournalEntry[] }>(
+        `/api/monitor/journal?limit=${limit}${type ? `&type=${encodeURIComponent(type)}` : ""}`,
+        signal,
+      ),
     select: (body) => body.entries,
     refetchInterval: POLL_MS,
     placeholderData: (previous) => previous,

@@ -114,12 +114,22 @@ suite("the monitor's fleet journal", () => {
     const page2 = await entries(`?limit=2&before=${page1[1]!.id}`);
     expect(page2.map((e) => e.id)).toEqual(all.slice(2, 4).map((e) => e.id));
     expect(await entries("?type=registry.instance.registered")).toEqual([]);
+    const instanceChanges = await entries("?type=registry.instance.*");
+    expect(instanceChanges.map((e) => e.type)).toEqual(["registry.instance.drained"]);
+    expect(await entries("?type=registry.*")).toEqual(instanceChanges);
     expect((await entries("?type=config.released")).map((e) => e.id)).toEqual(
       all.filter((e) => e.type === "config.released").map((e) => e.id),
     );
 
     expect((await get(`/journal?before=${Bun.randomUUIDv7()}`)).status).toBe(404);
-    for (const bad of ["?limit=0", "?limit=501", "?before=nope", "?type=Bad%20Type"]) {
+    for (const bad of [
+      "?limit=0",
+      "?limit=501",
+      "?before=nope",
+      "?type=Bad%20Type",
+      "?type=a.%25",
+      "?type=*",
+    ]) {
       expect((await get(`/journal${bad}`)).status, bad).toBe(400);
     }
   });

@@ -7,6 +7,12 @@ import { useNow } from "../../hooks/use-now";
 import { formatAgo, formatTimestamp } from "../../lib/format";
 
 const PAGE = 50;
+/** What the filter offers: every event, or one kind (a type, or every type under a prefix). */
+const FILTERS = [
+  { type: "", label: "all events" },
+  { type: "config.released", label: "config releases" },
+  { type: "registry.instance.*", label: "instance changes" },
+];
 /** The monitor serves at most this many entries at once. */
 const MAX = 500;
 
@@ -27,7 +33,8 @@ export function describeEntry(e: JournalEntry): string {
 /** The fleet journal: what changed in the fleet and when, as the monitor consumed it from the bus. */
 export function JournalPage() {
   const [limit, setLimit] = useState(PAGE);
-  const journal = useJournal(limit);
+  const [type, setType] = useState("");
+  const journal = useJournal(limit, type || undefined);
   const now = useNow();
   const entries = journal.data ?? [];
   return (
@@ -45,6 +52,24 @@ export function JournalPage() {
         Fleet events the monitor consumed from the bus (config releases, instances registered, drained,
         enabled, gone critical or passing again, left), newest first. Each is recorded once, however often it
         was delivered.
+      </p>
+      <p className="form-inline">
+        <label>
+          Show{" "}
+          <select
+            value={type}
+            onChange={(e) => {
+              setType(e.target.value);
+              setLimit(PAGE);
+            }}
+          >
+            {FILTERS.map((f) => (
+              <option key={f.type} value={f.type}>
+                {f.label}
+              </option>
+            ))}
+          </select>
+        </label>
       </p>
       {journal.error && <FetchError error={journal.error} dataUpdatedAt={journal.dataUpdatedAt} now={now} />}
       <table className={`journal${journal.isError && journal.data ? " stale" : ""}`}>

@@ -3,7 +3,7 @@ import type { SqlExecutor } from "@diana/core/outbox";
 import { HttpError } from "@diana/core/service";
 import type { Database } from "@diana/db";
 import { journal } from "@diana/db/schema/monitor";
-import { and, desc, eq, lt, or, sql } from "drizzle-orm";
+import { and, desc, eq, like, lt, or, sql } from "drizzle-orm";
 import type { JournalEntrySchema } from "../contract";
 
 /** One fleet event as the journal keeps and serves it. */
@@ -11,11 +11,19 @@ export type JournalEntry = typeof JournalEntrySchema.static;
 
 export interface JournalQuery {
   limit: number;
-  /** Only events of this type. */
+  /** Only events of this type, or of every type under a prefix: `registry.instance.*`. */
   type?: string;
   /** Pages back: entries older than this one (by time, then id). */
   before?: string;
 }
+
+/** `a.b` matches that type; `a.*` every type that starts `a.` (types never hold `%` or `_`: see the route). */
+const typeFilter = (type: string | undefined) =>
+  type === undefined
+    ? undefined
+    : type.endsWith(".*")
+      ? like(journal.type, `${type.slice(0, -1)}%`)
+      : eq(journal.type, type);
 
 /**
  * The fleet journal in `monitor.journal`: `record` writes an event in the consumer's inbox
@@ -63,7 +71,7 @@ export function createJournal(database: Database) {
         .from(journal)
         .where(
           and(
-            query.type ? eq(journal.type, query.type) : undefined,
+            typeFilter(query.type),
             anchor
               ? or(
                   lt(journal.occurredAt, anchor.occurredAt),

@@ -17,7 +17,11 @@ export function journalRoutes(journal: Journal) {
           t.Integer({ minimum: 1, maximum: 500, description: "At most this many; 50 by default" }),
         ),
         type: t.Optional(
-          t.String({ pattern: "^[a-z][a-z0-9.-]{0,99}$", description: "Only this event type" }),
+          t.String({
+            pattern: "^[a-z][a-z0-9-]*(\\.[a-z0-9-]+)*(\\.\\*)?$",
+            maxLength: 100,
+            description: "Only this event type, or every type under a prefix: registry.instance.*",
+          }),
         ),
         before: t.Optional(
           t.String({ format: "uuid", description: "Page back: entries older than this entry's id" }),
