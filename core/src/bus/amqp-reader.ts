@@ -9,8 +9,8 @@ export type FrameReader = (bytes: number) => Buffer | Promise<Buffer>;
  * A reader for rabbitmq-client's frame decoder that serves each read from its own buffer of what the
  * socket delivered, synchronously whenever the bytes are already there: no promise, no stream read, no
  * copy unless a read spans two chunks. rabbitmq-client's own (`createAsyncReader`) makes a promise and
- * a `socket.read(n)` for each of the two reads a frame takes — six per delivered message — which was a
- * fifth of a consumer's CPU (`bench/bus.ts`). Same contract: one read pending at a time; a read the
+ * a `socket.read(n)` for each of the two reads a frame takes — six per delivered message — about a fifth
+ * of a consumer's CPU in a profile; this reader takes about a tenth off it (bench/RESULTS.md). Same contract: one read pending at a time; a read the
  * stream cannot finish rejects with `AMQPConnectionError('READ_END')`; `socket.unshift` (which the
  * handshake uses) puts bytes back in front of this reader's buffer instead of the socket's.
  */
@@ -117,7 +117,7 @@ let fastConnects = 0;
 const clientUtil = rabbitUtil as unknown as ClientUtil;
 const libraryReader = clientUtil.createAsyncReader;
 // rabbitmq-client's connection looks the function up on the module at each connect, so this takes
-// effect for sockets opened from now on; connections made without `withFrameReader` keep the original.
+// effect for sockets opened from now on; connections other than `FrameReadingConnection` keep the original.
 clientUtil.createAsyncReader = (socket) => {
   if (fastConnects === 0) return libraryReader(socket);
   framesReadByDiana.add(socket);

@@ -23,8 +23,8 @@ export interface ConsumerOptions {
  * A service's consumer as part of its lifecycle: subscribes once the service is ready; if the broker
  * refuses (down, or mid-reconnect), logs it and tries again in the background with a doubling wait,
  * without holding up the service's other ready steps (registration) for more than `firstAttemptMs`;
- * closes the subscription on stop
- * (in-flight handlers finish, buffered deliveries go back to the queue) and cancels any retry.
+ * closes the subscription on stop (in-flight handlers finish, buffered deliveries go back to the queue)
+ * and cancels any retry.
  *
  * @example
  * service.attach(consumerAttachment({ bus, log, subscribe: { consumer: "dashboard", patterns: ["order.*"] }, handler }));
