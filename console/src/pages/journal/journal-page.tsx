@@ -97,7 +97,9 @@ export function JournalPage() {
           {journal.data && entries.length === 0 && (
             <tr>
               <td colSpan={6} className="muted" data-testid="journal-empty">
-                Nothing yet: publish a config release and it shows here.
+                {type
+                  ? "No events of this kind yet."
+                  : "Nothing yet: publish a config release and it shows here."}
               </td>
             </tr>
           )}

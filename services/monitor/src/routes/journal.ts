@@ -29,6 +29,7 @@ export function journalRoutes(journal: Journal) {
       }),
       response: {
         200: t.Object({ entries: t.Array(JournalEntrySchema) }),
+        400: ProblemSchema,
         401: ProblemSchema,
         403: ProblemSchema,
         404: ProblemSchema,
