@@ -34,7 +34,7 @@ test("subscribes again in the background until the broker takes it, then consume
     },
     retryMs: 5,
   });
-  await consumer.onReady!({} as never); // the first refusal does not fail the ready step
+  await consumer.onStart!({} as never); // the first refusal does not fail the start
   expect(consumer.subscription()).toBeUndefined();
   await waitFor(() => consumer.subscription() !== undefined);
   expect(calls()).toBe(3);
@@ -57,7 +57,7 @@ test("stopping cancels the retries", async () => {
     handler: () => {},
     retryMs: 5,
   });
-  await consumer.onReady!({} as never);
+  await consumer.onStart!({} as never);
   await waitFor(() => calls() >= 2);
   await consumer.onStop!();
   const after = calls();
@@ -66,7 +66,7 @@ test("stopping cancels the retries", async () => {
   await bus.close();
 });
 
-test("a subscribe that never answers holds the ready step up only so long", async () => {
+test("a subscribe that never answers holds the start up only so long", async () => {
   const { bus, flaky } = flakyBus(0, true);
   const consumer = consumerAttachment({
     bus: flaky,
@@ -76,7 +76,7 @@ test("a subscribe that never answers holds the ready step up only so long", asyn
     firstAttemptMs: 30,
   });
   const started = performance.now();
-  await consumer.onReady!({} as never);
+  await consumer.onStart!({} as never);
   expect(performance.now() - started).toBeLessThan(1_000);
   expect(consumer.subscription()).toBeUndefined();
   await consumer.onStop!();

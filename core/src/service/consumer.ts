@@ -15,14 +15,15 @@ export interface ConsumerOptions {
   retryMs?: number;
   /** Defaults to 30 s. */
   maxRetryMs?: number;
-  /** How long the service's ready step waits for the first attempt before going on without it. Defaults to 5 s. */
+  /** How long the service's start waits for the first attempt before going on without it. Defaults to 5 s. */
   firstAttemptMs?: number;
 }
 
 /**
- * A service's consumer as part of its lifecycle: subscribes once the service is ready; if the broker
- * refuses (down, or mid-reconnect), logs it and tries again in the background with a doubling wait,
- * without holding up the service's other ready steps (registration) for more than `firstAttemptMs`;
+ * A service's consumer as part of its lifecycle: subscribes when the service starts (after the steps
+ * attached before it, such as loading config; before the server listens, so the queue and its bindings
+ * exist as early as they can); if the broker refuses (down, or mid-reconnect), logs it and tries again in
+ * the background with a doubling wait, without holding up the start for more than `firstAttemptMs`;
  * closes the subscription on stop (in-flight handlers finish, buffered deliveries go back to the queue)
  * and cancels any retry.
  *
@@ -59,7 +60,7 @@ export function consumerAttachment(options: ConsumerOptions): Attachment & {
 
   return {
     subscription: () => subscription,
-    async onReady() {
+    async onStart() {
       const first = attempt(options.retryMs ?? 1_000);
       let timer: Timer | undefined;
       const late = new Promise<void>((resolve) => {

@@ -183,8 +183,7 @@ export function createPlatformService(
   );
   /**
    * Consumes `patterns` on the service's queue (named after the service unless `consumer` says otherwise)
-   * from the moment it is ready until it stops, subscribing again in the background while the broker
-   * refuses. Wrap the handler in `service.inbox!.handler(…)` for exactly-once effects.
+   * from its start until it stops, subscribing again in the background while the broker refuses. Wrap the handler in `service.inbox!.handler(…)` for exactly-once effects.
    */
   const consume = (
     options: Omit<SubscribeOptions, "consumer"> & { consumer?: string },

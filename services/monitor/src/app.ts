@@ -17,7 +17,7 @@ export const meta = {
 export const JOURNAL_PATTERNS = ["config.*", "registry.instance.*"] as const;
 
 /**
- * With `bus`, the monitor consumes {@link JOURNAL_PATTERNS} into its journal once ready, each event
+ * With `bus`, the monitor consumes {@link JOURNAL_PATTERNS} into its journal from its start, each event
  * through its inbox (one row however often it is delivered), and stops consuming when it stops. Entries
  * are kept `journalRetentionDays`, swept hourly.
  */
