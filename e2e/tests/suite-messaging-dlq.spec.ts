@@ -63,6 +63,8 @@ test("an event the monitor cannot accept lands in its DLQ with the reason; an op
 
   const row = page.getByTestId("messaging-monitor").getByTestId("queue-monitor-monitor");
   await expect(row.getByTestId("dlq-depth")).toHaveText("1", { timeout: 10_000 });
+  // This instance's consumed / failed / redelivered: the poison is its first failure.
+  await expect(row.getByTestId("handled")).toHaveText(/^\d+ \/ 1 \/ 0$/);
   await row.getByRole("button", { name: "Browse dead letters" }).click();
   const letters = page.getByRole("list", { name: "Dead letters of monitor" });
   const letter = letters.getByRole("listitem").filter({ hasText: id });
@@ -74,6 +76,7 @@ test("an event the monitor cannot accept lands in its DLQ with the reason; an op
   await row.getByRole("button", { name: "Replay all" }).click();
   await expect(row.getByRole("status")).toHaveText("Replayed 1.");
   await expect(letters.getByRole("listitem").filter({ hasText: id })).toHaveCount(1, { timeout: 10_000 });
+  await expect(row.getByTestId("handled")).toHaveText(/^\d+ \/ 2 \/ 0$/, { timeout: 10_000 });
   await expect(row.getByTestId("dlq-depth")).toHaveText("1");
 
   await row.getByRole("button", { name: "Purge" }).click();

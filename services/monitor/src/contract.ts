@@ -1,6 +1,8 @@
+import { events as configEvents } from "@diana/config/contract";
+import { events as registryEvents } from "@diana/registry/contract";
 import { t } from "elysia";
 
-/** monitor's public contract: its wire schemas (it publishes no events yet) and the app type for typed clients. */
+/** monitor's public contract: its wire schemas, the events it consumes (it publishes none yet) and the app type. */
 export type { MonitorApp } from "./app";
 
 export const JournalEntrySchema = t.Object({
@@ -12,3 +14,6 @@ export const JournalEntrySchema = t.Object({
   occurredAt: t.String({ format: "date-time", description: "When it happened (the event's time)" }),
   receivedAt: t.String({ format: "date-time", description: "When the monitor recorded it" }),
 });
+
+/** The events the monitor consumes (config's and registry's), each checked against its schema. */
+export const consumedEvents = { ...configEvents, ...registryEvents };

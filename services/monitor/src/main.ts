@@ -1,21 +1,19 @@
-import { events as configEvents } from "@diana/config/contract";
 import { defineEvents, openServiceBus } from "@diana/core/bus";
 import { platformDeps, resources, runMain, runUntilSignal } from "@diana/core/service";
 import { connect } from "@diana/db";
-import { events as registryEvents } from "@diana/registry/contract";
 import { createApp, meta } from "./app";
 import { loadConfig } from "./config";
+import { consumedEvents } from "./contract";
 
 runMain(async () => {
   const env = loadConfig();
   const deps = platformDeps(env, env.PORT);
   const db = await connect({ url: env.DATABASE_URL, dataDir: env.DIANA_DATA_DIR });
   await db.migrate(meta.name);
-  // The events it consumes are config's and registry's; consumers check each event against its schema.
   const bus = openServiceBus({
     url: env.AMQP_URL,
     name: meta.name,
-    catalog: defineEvents({ ...configEvents, ...registryEvents }),
+    catalog: defineEvents(consumedEvents),
   });
   const service = createApp({
     ...deps,

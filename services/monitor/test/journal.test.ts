@@ -1,11 +1,10 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { events as configEvents } from "@diana/config/contract";
 import { createInProcessBus, defineEvents } from "@diana/core/bus";
 import { createTestAuth, json, testPlatformDeps, waitFor } from "@diana/core/testing";
 import { connect, type Database } from "@diana/db";
 import { createTestDatabase, requirePostgres, type TestDatabase } from "@diana/db/testing";
-import { events as registryEvents } from "@diana/registry/contract";
 import { createApp } from "../src/app";
+import { consumedEvents } from "../src/contract";
 import { createJournal, type JournalEntry } from "../src/domain/journal";
 
 const pg = await requirePostgres();
@@ -30,7 +29,7 @@ suite("the monitor's fleet journal", () => {
   let monitor: ReturnType<typeof createApp>;
   // What config and the registry publish on, and the monitor consumes from: one in-process broker.
   const bus = createInProcessBus({
-    catalog: defineEvents({ ...configEvents, ...registryEvents }),
+    catalog: defineEvents(consumedEvents),
     source: "/services/config",
   });
 

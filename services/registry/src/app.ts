@@ -44,13 +44,7 @@ export function createApp(deps: RegistryDeps) {
         outbox.enqueue(tx, {
           type: `registry.instance.${e.status}`,
           subject: e.instanceId,
-          data: {
-            instanceId: e.instanceId,
-            service: e.service,
-            status: e.status,
-            reason: e.reason,
-            detail: e.detail ?? null,
-          },
+          data: { ...e, detail: e.detail ?? null },
         })),
   });
   const guardGauge = new Gauge({

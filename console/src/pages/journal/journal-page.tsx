@@ -17,7 +17,7 @@ const FILTERS = [
 const MAX = 500;
 
 /** What one entry says, in words: a config release as "v3 by ana — why". */
-export function describeEntry(e: JournalEntry): string {
+function describeEntry(e: JournalEntry): string {
   if (e.type === "config.released") {
     const d = e.data as { version: number; author: string; message: string; rollbackOf: number | null };
     const what = d.rollbackOf === null ? `v${d.version}` : `v${d.version} (rollback to v${d.rollbackOf})`;

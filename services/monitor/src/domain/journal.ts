@@ -33,6 +33,10 @@ const typeFilter = (type: string | undefined) =>
 export function createJournal(database: Database) {
   const db = database.forService("monitor");
   return {
+    /**
+     * The inbox makes a redelivery one row; `on conflict` covers what the inbox no longer remembers: a
+     * forced replay of an event past the inbox's retention (7 days) but within the journal's (30).
+     */
     async record(tx: SqlExecutor, event: EventEnvelope): Promise<void> {
       await tx.execute(sql`insert into ${journal} (id, type, subject, source, data, occurred_at)
         values (${event.id}, ${event.type}, ${event.subject ?? null}, ${event.source},
