@@ -36,7 +36,7 @@ describe("createEnvelope", () => {
 
 describe("encodedBody", () => {
   const traceparent = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01";
-  const base = { id: "e1", type: "order.placed", time: "2030-01-01T00:00:00.000Z" };
+  const base = { id: "e1", type: "order.placed", createdMs: Date.parse("2030-01-01T00:00:00.000Z") };
 
   test("puts the traceparent in front of the stored members, which stay as they were written", () => {
     // jsonb's text form: a space after every colon and comma, members in jsonb's order.

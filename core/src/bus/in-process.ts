@@ -62,7 +62,7 @@ export function createInProcessBus<S extends EventSchemas>(options: InProcessBus
   };
 
   /** Routes one encoded event into every bound queue; unroutable is an error, as with `mandatory`. */
-  const deliver = (event: Omit<EncodedEvent, "json">, body: string, started: number) => {
+  const deliver = (event: Pick<EncodedEvent, "id" | "type" | "priority">, body: string, started: number) => {
     const queues = broker.route(event.type);
     if (queues.length === 0) throw new UnroutableEventError(event.type, event.id);
     for (const queue of queues) {

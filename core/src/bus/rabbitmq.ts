@@ -1,5 +1,6 @@
-import type { Connection } from "rabbitmq-client";
+import type { Connection, Envelope } from "rabbitmq-client";
 import { createAmqpConnection } from "./amqp-connection";
+import { PACKED } from "./amqp-publish-frames";
 import { createEnvelope, encodedBody, systemClock } from "./envelope";
 import { BusClosedError, DuplicateSubscriptionError } from "./errors";
 import { createListeners } from "./listeners";
@@ -55,21 +56,25 @@ export function createRabbitMqBus<S extends EventSchemas>(options: RabbitMqBusOp
   });
   let closed = false;
 
-  async function send(event: Omit<EncodedEvent, "json">, body: string, started: number) {
-    await publisher.send(
-      {
-        exchange: EVENTS_EXCHANGE,
-        routingKey: event.type,
-        messageId: event.id,
-        type: event.type,
-        contentType: "application/cloudevents+json",
-        priority: event.priority,
-        correlationId: event.correlationid,
-        timestamp: Math.floor(Date.parse(event.time) / 1000),
-      },
-      Buffer.from(body),
-      event.type,
-    );
+  /** `createdMs`: see {@link EncodedEvent.createdMs}. */
+  async function send(
+    event: Pick<EncodedEvent, "id" | "type" | "priority" | "correlationid">,
+    createdMs: number,
+    body: string,
+    started: number,
+  ) {
+    const envelope: Envelope & { messageId: string; [PACKED]: true } = {
+      exchange: EVENTS_EXCHANGE,
+      routingKey: event.type,
+      messageId: event.id,
+      type: event.type,
+      contentType: "application/cloudevents+json",
+      priority: event.priority,
+      correlationId: event.correlationid,
+      timestamp: Math.floor(createdMs / 1000),
+      [PACKED]: true,
+    };
+    await publisher.send(envelope, Buffer.from(body), event.type);
     listeners.emit({
       type: "published",
       eventType: event.type,
@@ -87,13 +92,13 @@ export function createRabbitMqBus<S extends EventSchemas>(options: RabbitMqBusOp
       const started = performance.now();
       options.catalog.assert(input.type, input.data);
       const envelope = createEnvelope(input, { source: options.source, clock, newId: options.newId });
-      await send(envelope, JSON.stringify(envelope), started);
+      await send(envelope, Date.parse(envelope.time), JSON.stringify(envelope), started);
       return envelope as EventOf<S>;
     },
 
     async publishEncoded(event) {
       if (closed) throw new BusClosedError();
-      await send(event, encodedBody(event), performance.now());
+      await send(event, event.createdMs, encodedBody(event), performance.now());
     },
 
     async subscribe(subscribeOptions, handler) {

@@ -61,8 +61,11 @@ export type PublishInput<S extends EventSchemas> = {
 export interface EncodedEvent {
   id: string;
   type: string;
-  /** ISO-8601 UTC, as in `json`. */
-  time: string;
+  /**
+   * When the event was made, epoch milliseconds: the message's AMQP `timestamp` (whole seconds). The
+   * relay gives the row's insert time, taken in the same `enqueue` call that stamps the envelope's `time`.
+   */
+  createdMs: number;
   traceparent?: string;
   correlationid?: string;
   priority?: number;

@@ -144,7 +144,7 @@ suite(`outbox claim on Postgres${pg.reason ? ` (skipped: ${pg.reason})` : ""}`, 
     );
     const rows = await database.db.transaction((tx) => claimRows(tx, q, 500));
     expect(rows.map((r) => r.id)).toEqual([ids.get("b1")!, ids.get("c1")!]);
-    for (const row of rows) expect(row.floor).toBe(seq.get("a2")!);
+    expect(rows.map((r) => r.floor)).toEqual([seq.get("a2")!, null]); // on the first row only
     // From a floor on: rows below it are not read, but a row below it still holds its aggregate back.
     await database.db.execute(sql`update trading.outbox set available_at = clock_timestamp()`);
     expect(await claim(ids, 500, undefined, seq.get("a2"))).toEqual(["b1", "c1"]);

@@ -238,7 +238,10 @@ suite("outbox notify gate on Postgres", () => {
       });
       proc.kill("SIGKILL");
       await proc.exited;
+      // A backend notices its client is gone when it next reads from it: one busy with a claim finishes it
+      // first, which on a slow machine under a full suite took longer than the default 5 s.
       await waitFor(async () => (await locks("awake", true)) === 0, {
+        timeoutMs: 15_000,
         what: "Postgres dropping the killed relay's lock",
       });
       const notes = await listening();

@@ -10,15 +10,15 @@ export interface ClaimedRow {
   type: string;
   /** The stored envelope's JSON without `traceparent` (the relay publishes this text as it is). */
   json: string;
-  time: string;
   traceparent: string | null;
   correlationid: string | null;
   priority: number | null;
-  attempts: number;
+  /** Failed publishes so far; null for none. */
+  attempts: number | null;
   /** Epoch milliseconds (drivers disagree on timestamp parsing; a number they agree on). */
   created_ms: number;
-  /** The lowest `seq` the claim met, claimed or held back (the same on every row; see `claimFloor`). */
-  floor: number;
+  /** The lowest `seq` the claim met, claimed or held back (see `claimFloor`): on the first row, else null. */
+  floor: number | null;
 }
 
 export interface FailedRow {
@@ -115,10 +115,11 @@ export function outboxQueries(schema: string) {
           min(p.seq) over () as floor
         from probed p
       )
-      select o.id, o.aggregate_id, o.type, (o.payload - 'traceparent')::text as json, o.payload->>'time' as time,
+      select o.id, o.aggregate_id, o.type, (o.payload - 'traceparent')::text as json,
         o.payload->>'traceparent' as traceparent, o.payload->>'correlationid' as correlationid,
-        (o.payload->>'priority')::int as priority, o.attempts,
-        (extract(epoch from o.created_at) * 1000)::float8 as created_ms, o.floor::float8 as floor
+        (o.payload->>'priority')::int as priority, nullif(o.attempts, 0) as attempts,
+        (extract(epoch from o.created_at) * 1000)::float8 as created_ms,
+        case when row_number() over (order by o.seq) = 1 then o.floor::float8 end as floor
       from ordered o
       where not o.blocked
       order by o.seq`;

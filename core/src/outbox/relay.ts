@@ -81,7 +81,7 @@ const errorCode = (error: unknown) => {
 
 /** The row as the bus publishes it: the stored envelope text, not parsed nor encoded again. */
 function encodedOf(row: ClaimedRow): EncodedEvent {
-  const event: EncodedEvent = { id: row.id, type: row.type, time: row.time, json: row.json };
+  const event: EncodedEvent = { id: row.id, type: row.type, createdMs: row.created_ms, json: row.json };
   if (row.traceparent !== null) event.traceparent = row.traceparent;
   if (row.correlationid !== null) event.correlationid = row.correlationid;
   if (row.priority !== null) event.priority = row.priority;
@@ -147,8 +147,8 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
     const inFlight = new Map<string, ClaimedRow>();
     let over = false;
     const fail = (row: ClaimedRow, error: unknown) => {
-      const attempts = row.attempts + 1;
-      const retryInMs = rowBackoffMs(backoff, row.attempts, random);
+      const attempts = (row.attempts ?? 0) + 1;
+      const retryInMs = rowBackoffMs(backoff, attempts - 1, random);
       failed.push({ id: row.id, error: errorText(error).slice(0, 2_000), delayMs: retryInMs });
       local.failed++;
       if (errorCode(error) === "UNROUTABLE_EVENT") local.unroutable++;
@@ -216,7 +216,7 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
     const started = performance.now();
     const result = await db.transaction(async (tx) => {
       const rows = await claimRows(tx, q, batchSize, share, floor?.next());
-      floor?.record(performance.now(), rows[0]?.floor); // after the claim's snapshot: later is safe
+      floor?.record(performance.now(), rows[0]?.floor ?? undefined); // after the claim's snapshot: later is safe
       if (rows.length === 0) return { claimed: 0, published: 0, failed: 0 };
       const { sent, failed } = await publishRound(rows);
       if (sent.length > 0) await tx.execute(q.markSent(sent));

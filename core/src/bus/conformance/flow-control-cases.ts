@@ -55,7 +55,8 @@ export function flowControlCases(context: ConformanceContext): void {
         else {
           const envelope = createEnvelope(input, { source: "/tests/encoded" });
           const { id, type, time, priority } = envelope;
-          await bus.publishEncoded({ id, type, time, priority, json: JSON.stringify(envelope) });
+          const createdMs = Date.parse(time);
+          await bus.publishEncoded({ id, type, createdMs, priority, json: JSON.stringify(envelope) });
         }
       }
       await waitFor(() => sub.stats().buffered === 20, { message: "20 buffered" });

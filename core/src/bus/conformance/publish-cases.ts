@@ -127,10 +127,11 @@ export function publishCases(context: ConformanceContext): void {
     };
     const traceparent = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01";
     const { id, type, time, correlationid, priority } = stored;
+    const createdMs = Date.parse(time);
     await bus.publishEncoded({
       id,
       type,
-      time,
+      createdMs,
       correlationid,
       priority,
       traceparent,
@@ -143,7 +144,7 @@ export function publishCases(context: ConformanceContext): void {
       type: f.type("order.filled"),
       data: { orderId: "o8" },
     };
-    await bus.publishEncoded({ id: second.id, type: second.type, time, json: JSON.stringify(second) });
+    await bus.publishEncoded({ id: second.id, type: second.type, createdMs, json: JSON.stringify(second) });
     await waitFor(() => received.length === 2);
     expect(received.find((e) => e.id === id)).toEqual({ ...stored, traceparent } as EventEnvelope);
     expect(received.find((e) => e.id === second.id)).toEqual(second as EventEnvelope);
@@ -164,7 +165,9 @@ export function publishCases(context: ConformanceContext): void {
       time,
       data: { orderId: "o1" },
     });
-    const error = await bus.publishEncoded({ id, type, time, json }).catch((e: unknown) => e);
+    const error = await bus
+      .publishEncoded({ id, type, createdMs: Date.now(), json })
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(UnroutableEventError);
     expect((error as UnroutableEventError).eventType).toBe(type);
   });
