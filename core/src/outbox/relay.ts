@@ -1,14 +1,14 @@
 import { systemClock } from "../bus/envelope";
-
-import type { Clock, EncodedEvent, EventBus } from "../bus/types";
-import { DEFAULT_ROW_BACKOFF, type RowBackoff, rowBackoffMs } from "./backoff";
+import type { Clock, EventBus } from "../bus/types";
+import { DEFAULT_ROW_BACKOFF, type RowBackoff } from "./backoff";
 import { claimFloor } from "./claim-floor";
 import { relayListeners } from "./listeners";
 import { notifyGate } from "./notify-gate";
 import type { Outbox } from "./outbox";
-import { type ClaimedRow, claimRows, type FailedRow, type Share } from "./queries";
+import { publishRound, type RelayTally, type RoundSettings } from "./publish-round";
+import { claimRows, type Share } from "./queries";
 import { rowsOf } from "./rows";
-import type { OutboxOps, OutboxStats, RelayEvent } from "./types";
+import type { OutboxOps, OutboxStats } from "./types";
 import { wakeSignal } from "./wake-signal";
 
 export interface OutboxRelayOptions {
@@ -73,21 +73,6 @@ export interface OutboxRelay extends OutboxOps {
 /** A worker's claims start at the floor of its claim this long ago (see `claimFloor`). */
 const FLOOR_LAG_MS = 1_000;
 
-const errorText = (error: unknown) => (error instanceof Error ? error.message : String(error));
-const errorCode = (error: unknown) => {
-  const code = (error as { code?: unknown })?.code;
-  return typeof code === "string" ? code : undefined;
-};
-
-/** The row as the bus publishes it: the stored envelope text, not parsed nor encoded again. */
-function encodedOf(row: ClaimedRow): EncodedEvent {
-  const event: EncodedEvent = { id: row.id, type: row.type, createdMs: row.created_ms, json: row.json };
-  if (row.traceparent !== null) event.traceparent = row.traceparent;
-  if (row.correlationid !== null) event.correlationid = row.correlationid;
-  if (row.priority !== null) event.priority = row.priority;
-  return event;
-}
-
 /**
  * The outbox relay of one service: woken by LISTEN/NOTIFY (polling as a fallback), it claims due pending
  * rows with `FOR UPDATE SKIP LOCKED` and holds them in its transaction while it publishes, so several
@@ -121,8 +106,7 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
   const q = outbox.queries;
   const listeners = relayListeners();
   const signal = wakeSignal();
-  const local = { published: 0, failed: 0, unroutable: 0, lastPublishMs: null as number | null };
-  let relayLagMs: number | null = null;
+  const tally: RelayTally = { published: 0, failed: 0, unroutable: 0, lastPublishMs: null, lagMs: null };
   let running = false;
   let workers: Promise<void>[] = [];
   let unlisten: (() => Promise<void>) | undefined;
@@ -141,76 +125,15 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
           concurrency,
         );
 
-  async function publishRound(rows: ClaimedRow[]) {
-    const sent: string[] = [];
-    const failed: FailedRow[] = [];
-    const inFlight = new Map<string, ClaimedRow>();
-    let over = false;
-    const fail = (row: ClaimedRow, error: unknown) => {
-      const attempts = (row.attempts ?? 0) + 1;
-      const retryInMs = rowBackoffMs(backoff, attempts - 1, random);
-      failed.push({ id: row.id, error: errorText(error).slice(0, 2_000), delayMs: retryInMs });
-      local.failed++;
-      if (errorCode(error) === "UNROUTABLE_EVENT") local.unroutable++;
-      const code = errorCode(error);
-      listeners.emit({
-        type: "publish-failed",
-        id: row.id,
-        eventType: row.type,
-        attempts,
-        error: errorText(error),
-        ...(code ? { code } : {}),
-        dead: attempts >= maxAttempts,
-        retryInMs,
-      });
-    };
-
-    const chains = new Map<string, ClaimedRow[]>();
-    for (const row of rows) {
-      const chain = chains.get(row.aggregate_id);
-      if (chain) chain.push(row);
-      else chains.set(row.aggregate_id, [row]);
-    }
-    const runChain = async (chain: ClaimedRow[]) => {
-      for (const row of chain) {
-        if (over) return;
-        const started = performance.now();
-        inFlight.set(row.id, row);
-        try {
-          await bus.publishEncoded(encodedOf(row));
-        } catch (error) {
-          if (over) return;
-          inFlight.delete(row.id);
-          fail(row, error);
-          return; // the aggregate's later rows wait for this one
-        }
-        if (over) return;
-        inFlight.delete(row.id);
-        sent.push(row.id);
-        const now = clock.now();
-        const lagMs = Math.max(0, now - row.created_ms);
-        relayLagMs = lagMs;
-        local.published++;
-        local.lastPublishMs = now;
-        listeners.emit({
-          type: "published",
-          id: row.id,
-          eventType: row.type,
-          durationMs: performance.now() - started,
-          lagMs,
-        });
-      }
-    };
-    let timer: Timer | undefined;
-    const timedOut = new Promise<void>((resolve) => {
-      timer = setTimeout(resolve, publishTimeoutMs);
-    });
-    await Promise.race([Promise.all([...chains.values()].map(runChain)), timedOut]);
-    clearTimeout(timer);
-    over = true;
-    for (const row of inFlight.values()) fail(row, new Error(`not confirmed within ${publishTimeoutMs} ms`));
-    return { sent, failed };
-  }
+  const round = {
+    bus,
+    publishTimeoutMs,
+    maxAttempts,
+    backoff,
+    clock,
+    random,
+    emit: listeners.emit,
+  } satisfies RoundSettings;
 
   async function runOnce(share?: Share, floor?: ReturnType<typeof claimFloor>): Promise<RoundResult> {
     const started = performance.now();
@@ -218,7 +141,7 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
       const rows = await claimRows(tx, q, batchSize, share, floor?.next());
       floor?.record(performance.now(), rows[0]?.floor ?? undefined); // after the claim's snapshot: later is safe
       if (rows.length === 0) return { claimed: 0, published: 0, failed: 0 };
-      const { sent, failed } = await publishRound(rows);
+      const { sent, failed } = await publishRound(rows, round, tally);
       if (sent.length > 0) await tx.execute(q.markSent(sent));
       if (failed.length > 0) await tx.execute(q.markFailed(failed, maxAttempts));
       return { claimed: rows.length, published: sent.length, failed: failed.length };
@@ -328,12 +251,12 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
         pending: Number(row?.pending ?? 0),
         oldestPendingAgeSeconds: Number(row?.oldest ?? 0),
         dead: Number(row?.dead ?? 0),
-        relayLagMs,
+        relayLagMs: tally.lagMs,
         notifyGate: !gate ? "off" : gate.holding ? "quiet" : "notifying",
-        lastPublishAt: local.lastPublishMs === null ? null : new Date(local.lastPublishMs).toISOString(),
-        published: local.published,
-        failed: local.failed,
-        unroutable: local.unroutable,
+        lastPublishAt: tally.lastPublishMs === null ? null : new Date(tally.lastPublishMs).toISOString(),
+        published: tally.published,
+        failed: tally.failed,
+        unroutable: tally.unroutable,
       };
     },
 
