@@ -5,20 +5,16 @@
 import { availableParallelism } from "node:os";
 import { ratio, summaryBlock } from "../lib/machine";
 import { cpuLine } from "./processes";
-import {
-  EVENTS_PER_TX,
-  FIRST_STEP,
-  type measure,
-  PRODUCER_CONNECTIONS,
-  PRODUCER_PROCS,
-  STEP_MS,
-} from "./steps";
+import { EVENTS_PER_TX, type measure, PRODUCER_CONNECTIONS, PRODUCER_PROCS, STEP_MS } from "./steps";
 
 /** One pass of one system: its ladder and latency, and the CPU each group spent over it. */
 export type PassResult = Awaited<ReturnType<typeof measure>> & {
   system: string;
   cpu: Record<string, number>;
 };
+
+/** The lowest rate a pass offered (for one that sustained none: it was below that). */
+const lowestTried = (x: PassResult) => Math.min(...x.steps.map((step) => step.rate));
 
 /** The summary block for every pass of each system (by system name, in the order run). */
 export function outboxReport(passes: Map<string, PassResult[]>): string {
@@ -42,11 +38,11 @@ export function outboxReport(passes: Map<string, PassResult[]>): string {
     ["producer processes × connections", `${PRODUCER_PROCS} × ${PRODUCER_CONNECTIONS}`],
   ];
   for (const x of results) {
-    // Nothing sustained means below the first step, not zero.
-    const sustained = x.sustainedRate > 0 ? fmt(x.sustainedRate) : `< ${fmt(FIRST_STEP)}`;
+    // Nothing sustained means below the lowest step tried, not zero.
+    const sustained = x.sustainedRate > 0 ? fmt(x.sustainedRate) : `< ${fmt(lowestTried(x))}`;
     const each = passes
       .get(x.system)!
-      .map((p) => (p.sustainedRate > 0 ? num(p.sustainedRate) : `< ${num(FIRST_STEP)}`));
+      .map((p) => (p.sustainedRate > 0 ? num(p.sustainedRate) : `< ${num(lowestTried(p))}`));
     rows.push([
       `${x.system} sustained`,
       each.length > 1 ? `${sustained} (best of passes: ${each.join(" · ")})` : sustained,
@@ -82,7 +78,7 @@ export function outboxReport(passes: Map<string, PassResult[]>): string {
       "Diana / reference",
       r.sustainedRate > 0
         ? ratio(d.sustainedRate, r.sustainedRate, 1.5, true)
-        : `— (the reference missed the first step, ${FIRST_STEP}/s: run again with a lower BENCH_FIRST_STEP)`,
+        : `— (the reference sustained no step, not even ${num(lowestTried(r))}/s)`,
     ]);
   const u = named("ungated");
   if (d && u && u.sustainedRate > 0)

@@ -1,6 +1,7 @@
 /**
  * The step driver of `bench/outbox.ts`: offers a rate from producer processes (`producer.ts`) for a
- * step, judges whether the system under test kept up, climbs by 15 % until it does not, halves the gap
+ * step, judges whether the system under test kept up (halving the first step until it does), climbs by
+ * 15 % until it does not, halves the gap
  * between the last rate kept and the first missed twice, then measures commit → publish latency at half
  * the rate it sustained.
  */
@@ -11,6 +12,8 @@ export const PRODUCER_PROCS = Number(process.env.BENCH_PRODUCER_PROCS ?? 3);
 export const PRODUCER_CONNECTIONS = Number(process.env.BENCH_PRODUCER_CONNECTIONS ?? 8);
 const PRODUCER_SCRIPT = new URL("./producer.ts", import.meta.url).pathname;
 export const FIRST_STEP = Number(process.env.BENCH_FIRST_STEP ?? 4_000);
+/** The lowest first step tried when FIRST_STEP is missed (it is halved until one is sustained). */
+const LOWEST_STEP = 500;
 /** Each step offers this much more than the last: fine enough that a 10 % difference shows. */
 const STEP_FACTOR = 1.15;
 /** Bisections between the last step sustained and the first missed. */
@@ -217,9 +220,21 @@ export async function measure(
       return sustained;
     };
     let missed: number | undefined;
+    let rate = FIRST_STEP;
+    // On a machine slower than FIRST_STEP assumes, halve the first step until one is sustained (down to
+    // LOWEST_STEP), so that the ladder still ends in a rate and the systems in a ratio.
+    while (!LATENCY_AT && !outOfTime() && rate >= LOWEST_STEP) {
+      if (await step(rate)) {
+        sustainedRate = rate;
+        break;
+      }
+      missed = rate;
+      rate = Math.round(rate / 2);
+    }
+    // Then climb by STEP_FACTOR to the first rate missed.
     for (
-      let rate = FIRST_STEP;
-      rate <= maxRate && !outOfTime() && !LATENCY_AT;
+      rate = Math.round(rate * STEP_FACTOR);
+      sustainedRate > 0 && rate <= maxRate && (missed === undefined || rate < missed) && !outOfTime();
       rate = Math.round(rate * STEP_FACTOR)
     ) {
       if (!(await step(rate))) {
