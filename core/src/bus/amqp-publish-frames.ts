@@ -61,12 +61,13 @@ const octet = (value: number | undefined) =>
  * in one buffer, byte for byte what rabbitmq-client 5.0.8's `genContentFrames` yields as three
  * (`amqp-publish-frames.test.ts` compares them). Returns undefined for what it leaves to the library:
  * a `headers` table or the properties Diana never sets (`replyTo`, `expiration`, `userId`, `appId`,
- * `clusterId`), a short string over 255 bytes (which the library truncates), or a body that needs more
- * than one frame.
+ * `clusterId`), a short string over 255 bytes (which the library truncates), a priority, delivery mode
+ * or timestamp the library would refuse, or a body that needs more than one frame.
  *
  * Why: the library encodes each frame through its generic codec (a property loop, a `BigInt` for the
  * timestamp) and its channel writes the three buffers one by one through a stream; in a profile of the
- * outbox relay that was about a sixth of the process's CPU (bench/RESULTS.md).
+ * outbox relay, that encoding and the stream's write loop were about a sixth of the process's CPU
+ * (bench/RESULTS.md, eleventh session).
  */
 export function encodePublish(
   channelId: number,
