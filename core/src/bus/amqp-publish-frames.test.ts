@@ -1,6 +1,12 @@
 import { describe, expect, test } from "bun:test";
 import rabbitCodec from "rabbitmq-client/lib/codec.js";
-import { encodePublish, libraryContentFrames, PACKED, type PublishParams } from "./amqp-publish-frames";
+import {
+  type ClientCodec,
+  encodePublish,
+  libraryContentFrames,
+  PACKED,
+  type PublishParams,
+} from "./amqp-publish-frames";
 
 const FRAME_MAX = 4096;
 
@@ -83,14 +89,7 @@ describe("encodePublish", () => {
   });
 
   test("the codec the channel calls writes marked envelopes in one buffer and the rest as before", () => {
-    const codec = rabbitCodec as unknown as {
-      genContentFrames(
-        channelId: number,
-        params: PublishParams,
-        body: Buffer,
-        frameMax: number,
-      ): Iterator<Buffer>;
-    };
+    const codec = rabbitCodec as unknown as ClientCodec;
     const body = Buffer.from('{"a":1}');
     const frames = (params: PublishParams) => all(codec.genContentFrames(2, params, body, FRAME_MAX));
     const marked = frames(filled({ ...event, [PACKED]: true }));

@@ -181,7 +181,7 @@ export function encodePublish(
 }
 
 /** rabbitmq-client 5.0.8's `lib/codec.js` export that its channel's `basicPublish` looks up at each call. */
-interface ClientCodec {
+export interface ClientCodec {
   genContentFrames(
     channelId: number,
     params: PublishParams,
