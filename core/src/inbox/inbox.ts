@@ -1,6 +1,6 @@
 import { systemClock } from "../bus/envelope";
 import type { Clock, DeadLetterOperations, EventHandler, EventSchemas, RetryOptions } from "../bus/types";
-import { rowsOf } from "../outbox/rows";
+import { deleteInBatches, rowsOf } from "../outbox/rows";
 import type { OutboxDatabase } from "../outbox/types";
 import { ReplayOutsideRetentionError } from "./errors";
 import { inboxQueries } from "./queries";
@@ -66,16 +66,13 @@ export function createInbox(options: InboxOptions): Inbox {
     handler: (handler, handlerOptions) =>
       withInbox({ database: options.database, schema: options.schema, ...handlerOptions }, handler),
 
-    async cleanup() {
-      let total = 0;
-      for (;;) {
+    cleanup: () =>
+      deleteInBatches(5_000, async (limit) => {
         const [row] = rowsOf<{ deleted: number }>(
-          await options.database.db.execute(queries.cleanup(retentionMs, 5_000)),
+          await options.database.db.execute(queries.cleanup(retentionMs, limit)),
         );
-        total += row?.deleted ?? 0;
-        if ((row?.deleted ?? 0) < 5_000) return total;
-      }
-    },
+        return row?.deleted ?? 0;
+      }),
 
     async replay(dlq, consumer, replayOptions = {}) {
       if (!replayOptions.force) {

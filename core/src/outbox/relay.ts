@@ -7,7 +7,7 @@ import { notifyGate } from "./notify-gate";
 import type { Outbox } from "./outbox";
 import { publishRound, type RelayTally, type RoundSettings } from "./publish-round";
 import { claimRows, type Share } from "./queries";
-import { rowsOf } from "./rows";
+import { deleteInBatches, rowsOf } from "./rows";
 import type { OutboxOps, OutboxStats } from "./types";
 import { wakeSignal } from "./wake-signal";
 
@@ -194,13 +194,10 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
   }
 
   async function cleanup(): Promise<number> {
-    let total = 0;
-    const limit = 5_000;
-    for (;;) {
+    const total = await deleteInBatches(5_000, async (limit) => {
       const [row] = rowsOf<{ deleted: number }>(await db.execute(q.cleanup(retentionMs, limit)));
-      total += row?.deleted ?? 0;
-      if ((row?.deleted ?? 0) < limit) break;
-    }
+      return row?.deleted ?? 0;
+    });
     if (total > 0) listeners.emit({ type: "cleaned", deleted: total });
     return total;
   }

@@ -11,7 +11,7 @@ export {
 } from "./create-service";
 export type { CheckResult, ReadinessCheck, ReadinessReport } from "./health";
 export { platformDeps, runMain } from "./main";
-export { periodic } from "./periodic";
+export { periodic, periodicDeletion } from "./periodic";
 export { createPlatformService, type PlatformDeps, type ServiceMeta } from "./platform";
 export { type PlatformConfig, platformConfigProperties, serviceConfigSchema } from "./platform-config";
 export {

@@ -1,3 +1,4 @@
+import type { Logger } from "../log";
 import type { Attachment } from "./lifecycle";
 
 /**
@@ -6,7 +7,7 @@ import type { Attachment } from "./lifecycle";
  * failures; a rejection is passed to `onError` and the schedule goes on.
  *
  * @example
- * service.attach(periodic(() => inbox.cleanup(), 3_600_000, (e) => log.warn("inbox cleanup failed", { error: e })));
+ * service.attach(periodic(() => cache.refresh(), 60_000, (error) => log.warn("cache refresh failed", { error })));
  */
 export function periodic(
   task: () => Promise<unknown>,
@@ -36,4 +37,27 @@ export function periodic(
       await running;
     },
   };
+}
+
+/**
+ * {@link periodic} for a retention sweep that resolves with how many rows it deleted: logs that count when
+ * there was one (`<what> deleted`), and a failed run as a warning.
+ *
+ * @example
+ * service.attach(periodicDeletion("inbox ids past retention", () => inbox.cleanup(), 3_600_000, service.log));
+ */
+export function periodicDeletion(
+  what: string,
+  sweep: () => Promise<number>,
+  intervalMs: number,
+  log: Logger,
+): Attachment {
+  return periodic(
+    async () => {
+      const deleted = await sweep();
+      if (deleted > 0) log.info(`${what} deleted`, { deleted });
+    },
+    intervalMs,
+    (error) => log.warn(`deleting ${what} failed`, { error }),
+  );
 }

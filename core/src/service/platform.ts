@@ -12,7 +12,7 @@ import { type AnyEventHandler, consumerAttachment } from "./consumer";
 import { type Attachment, createService, type InfraMode, type ServiceOptions } from "./create-service";
 import type { ReadinessCheck } from "./health";
 import { configOpsRoutes } from "./ops-config";
-import { periodic } from "./periodic";
+import { periodicDeletion } from "./periodic";
 import { platformConfigClient, serviceConfigSchema } from "./platform-config";
 
 /** How often each service deletes inbox ids past their retention. */
@@ -150,13 +150,11 @@ export function createPlatformService(
   // then lets it go: hourly, and once at start.
   if (inbox)
     service.attach(
-      periodic(
-        async () => {
-          const deleted = await inbox.cleanup();
-          if (deleted > 0) service.log.info("inbox ids past retention deleted", { deleted });
-        },
+      periodicDeletion(
+        "inbox ids past retention",
+        () => inbox.cleanup(),
         INBOX_CLEANUP_INTERVAL_MS,
-        (error) => service.log.warn("inbox cleanup failed", { error }),
+        service.log,
       ),
     );
   if (config) {
@@ -183,7 +181,8 @@ export function createPlatformService(
   );
   /**
    * Consumes `patterns` on the service's queue (named after the service unless `consumer` says otherwise)
-   * from its start until it stops, subscribing again in the background while the broker refuses. Wrap the handler in `service.inbox!.handler(…)` for exactly-once effects.
+   * from its start until it stops, subscribing again in the background while the broker refuses. Wrap the
+   * handler in `service.inbox!.handler(…)` for exactly-once effects.
    */
   const consume = (
     options: Omit<SubscribeOptions, "consumer"> & { consumer?: string },

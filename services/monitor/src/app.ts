@@ -1,4 +1,4 @@
-import { createPlatformService, type PlatformDeps, periodic } from "@diana/core/service";
+import { createPlatformService, type PlatformDeps, periodicDeletion } from "@diana/core/service";
 import type { Database } from "@diana/db";
 import pkg from "../package.json" with { type: "json" };
 import { DEFAULT_PORT } from "./config";
@@ -41,13 +41,11 @@ export function createApp(deps: MonitorDeps) {
     );
   const retentionMs = (deps.journalRetentionDays ?? 30) * 86_400_000;
   service.attach(
-    periodic(
-      async () => {
-        const deleted = await journal.sweep(retentionMs);
-        if (deleted > 0) service.log.info("journal entries past retention deleted", { deleted });
-      },
+    periodicDeletion(
+      "journal entries past retention",
+      () => journal.sweep(retentionMs),
       SWEEP_INTERVAL_MS,
-      (error) => service.log.warn("journal sweep failed", { error }),
+      service.log,
     ),
   );
   const app = service.app.use(journalRoutes(journal));

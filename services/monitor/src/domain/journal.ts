@@ -1,5 +1,5 @@
 import type { EventEnvelope } from "@diana/core/bus";
-import type { SqlExecutor } from "@diana/core/outbox";
+import { deleteInBatches, type SqlExecutor } from "@diana/core/outbox";
 import { HttpError } from "@diana/core/service";
 import type { Database } from "@diana/db";
 import { journal } from "@diana/db/schema/monitor";
@@ -45,20 +45,16 @@ export function createJournal(database: Database) {
     },
 
     /** Deletes entries that happened more than `retentionMs` ago, a batch at a time; returns how many. */
-    async sweep(retentionMs: number): Promise<number> {
-      let total = 0;
-      for (;;) {
-        const deleted = await database.sql<{ n: number }>(sql`with old as (
+    sweep: (retentionMs: number): Promise<number> =>
+      deleteInBatches(1_000, async (limit) => {
+        const [row] = await database.sql<{ n: number }>(sql`with old as (
             select id from ${journal}
             where occurred_at < clock_timestamp() - ${retentionMs}::float8 * interval '1 millisecond'
-            limit 1000
+            limit ${limit}::int
           ), gone as (delete from ${journal} j using old where j.id = old.id returning 1)
           select count(*)::int as n from gone`);
-        const n = deleted[0]?.n ?? 0;
-        total += n;
-        if (n < 1000) return total;
-      }
-    },
+        return row?.n ?? 0;
+      }),
 
     async list(query: JournalQuery): Promise<JournalEntry[]> {
       const anchor = query.before
